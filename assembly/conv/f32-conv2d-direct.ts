@@ -1,0 +1,57 @@
+/**
+ * f32_conv2d_direct: one image × one group of a convolution computed in place from a padded,
+ * phase-split copy of the input (f32_pad_phase), with no im2col matrix: tiles of 4 output
+ * channels × 8 output pixels of one output row, through the indirect 4×8 microkernel whose
+ * B row k = (c, ky, kx) is read at pixel base + offsets[k] (f32_conv_offsets).
+ * Loop order: output row, 8-pixel tile, then every 4-channel block, so the K rows × 8 pixels
+ * of input under a tile stay in L1 while the packed weights stream from L2.
+ *   xp          padded plane of the group's first channel; rowStride/planeStride in floats
+ *   packed      pack_f32_gemm_oihw blocks of this group (M rows, K = Cg·kH·kW)
+ *   y           output of the group, M planes of outH×outW
+ */
+import { f32_igemm_4x8 } from '../gemm/f32-gemm-4x8';
+
+export function f32_conv2d_direct(
+  xp: usize, rowStride: i32, sH: i32, k: i32, offsets: usize,
+  packed: usize, m: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
+): void {
+  const vmin = f32x4.splat(actMin);
+  const vmax = f32x4.splat(actMax);
+  const blockBytes = <usize>(4 + 4 * k) << 2;
+  const plane = <usize>(outH * outW) << 2;
+  for (let oy = 0; oy < outH; oy++) {
+    const xrow = xp + (<usize>(oy * sH * rowStride) << 2);
+    const yrow = y + (<usize>(oy * outW) << 2);
+    for (let ox0 = 0; ox0 < outW; ox0 += 8) {
+      const nr = min(8, outW - ox0);
+      let a = packed;
+      let yt = yrow + (<usize>ox0 << 2);
+      for (let m0 = 0; m0 < m; m0 += 4) {
+        f32_igemm_4x8(min(4, m - m0), nr, k, a, xrow + (<usize>ox0 << 2), offsets, yt, plane, vmin, vmax);
+        a += blockBytes;
+        yt += plane << 2;
+      }
+    }
+  }
+}
+
+/**
+ * f32_conv_offsets: byte offsets, relative to an output pixel's base in the padded phase-split
+ * input, of each tap k = (c·kH + ky)·kW + kx: channel c, row ky·dH, padded column kx·dW, which
+ * lives at phase (kx·dW) % sW, position (kx·dW) / sW. Writes c·kH·kW u32 values.
+ */
+export function f32_conv_offsets(
+  dst: usize, c: i32, kH: i32, kW: i32, dH: i32, dW: i32, sW: i32, wq: i32, rowStride: i32, planeStride: i32,
+): void {
+  let d = dst;
+  for (let ch = 0; ch < c; ch++) {
+    for (let ky = 0; ky < kH; ky++) {
+      for (let kx = 0; kx < kW; kx++) {
+        const col = kx * dW;
+        const off = ch * planeStride + ky * dH * rowStride + (col % sW) * wq + col / sW;
+        store<u32>(d, <u32>off << 2);
+        d += 4;
+      }
+    }
+  }
+}

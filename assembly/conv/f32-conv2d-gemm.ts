@@ -1,0 +1,50 @@
+/**
+ * f32_conv2d_gemm: one image × one group of a convolution as GEMM, Y[M][P] = A[M][K]·B[K][P],
+ * M = output channels of the group, K = Cg·kH·kW, P = outH·outW.
+ *   im2col = true:  B is built panel by panel (nc columns at a time, nc a multiple of 8) into
+ *                   `col` (K·nc floats + 32 bytes of slack), so the workspace stays bounded.
+ *   im2col = false: the pointwise path (1×1, stride 1, no padding): B is the input itself,
+ *                   rows H·W floats apart; no copy at all.
+ * For each panel the 4-row blocks of A run over all 8-column tiles of the panel, so a
+ * 4×K block of A stays in L1 while the K×nc panel of B stays in L2.
+ * Preconditions: packed holds pack_f32_gemm_oihw blocks for this group; 32 bytes past the end
+ * of B's last row are readable; y has M·P floats (row stride P).
+ */
+import { f32_gemm_4x8 } from '../gemm/f32-gemm-4x8';
+import { f32_im2col } from './f32-im2col';
+
+export function f32_conv2d_gemm(
+  im2col: bool,
+  x: usize, c: i32, h: i32, w: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32,
+  padTop: i32, padLeft: i32, outH: i32, outW: i32,
+  packed: usize, m: i32, col: usize, nc: i32, y: usize, actMin: f32, actMax: f32,
+): void {
+  const vmin = f32x4.splat(actMin);
+  const vmax = f32x4.splat(actMax);
+  const k = c * kH * kW;
+  const p = outH * outW;
+  const blockBytes = <usize>(4 + 4 * k) << 2;
+  const ldc = <usize>p << 2;
+  for (let p0 = 0; p0 < p; p0 += nc) {
+    const ncols = min(nc, p - p0);
+    let b: usize;
+    let ldb: usize;
+    if (im2col) {
+      f32_im2col(x, c, h, w, kH, kW, sH, sW, dH, dW, padTop, padLeft, outW, p0, ncols, col, nc);
+      b = col;
+      ldb = <usize>nc << 2;
+    } else {
+      b = x + (<usize>p0 << 2);
+      ldb = ldc;
+    }
+    let a = packed;
+    for (let m0 = 0; m0 < m; m0 += 4) {
+      const mr = min(4, m - m0);
+      const yrow = y + (<usize>m0 * ldc) + (<usize>p0 << 2);
+      for (let j0 = 0; j0 < ncols; j0 += 8) {
+        f32_gemm_4x8(mr, min(8, ncols - j0), k, a, b + (<usize>j0 << 2), ldb, yrow + (<usize>j0 << 2), ldc, vmin, vmax);
+      }
+      a += blockBytes;
+    }
+  }
+}

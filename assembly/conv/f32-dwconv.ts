@@ -1,0 +1,71 @@
+/**
+ * f32_dwconv: depthwise convolution (groups = C, channel multiplier `mult`, output channel
+ * oc reads input channel oc / mult) over a padded phase-split input (f32_pad_phase).
+ * SIMD along the output width, 8 pixels (2 vectors) a step, taps in (ky, kx) order from the
+ * bias, as the reference sums them. The kH·kW tap offsets come from f32_conv_offsets with
+ * c = 1; weights are the raw [C·mult][kH·kW] array, bias 0 = none.
+ * Two output rows are computed together for stride-1 rows so each loaded input row feeds
+ * both (rows reused); the generic path does one row at a time.
+ */
+import { fma, clamp, storeLanes8 } from '../simd';
+
+export function f32_dwconv(
+  xp: usize, rowStride: i32, planeStride: i32, sH: i32, dH: i32, taps: i32, offsets: usize,
+  weight: usize, bias: usize, c: i32, mult: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
+): void {
+  const vmin = f32x4.splat(actMin);
+  const vmax = f32x4.splat(actMax);
+  const outPlane = <usize>(outH * outW) << 2;
+  const twoRows = sH == 1;
+  let yc = y;
+  for (let oc = 0; oc < c * mult; oc++) {
+    const plane = xp + (<usize>((oc / mult) * planeStride) << 2);
+    const w = weight + (<usize>(oc * taps) << 2);
+    const vbias = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : 0);
+    let oy = 0;
+    if (twoRows) {
+      // rows oy and oy+1: tap (ky, kx) of row oy+1 is tap (ky+1, kx) of row oy, one row down
+      const down = <usize>rowStride << 2;
+      for (; oy + 2 <= outH; oy += 2) {
+        const xrow = plane + (<usize>(oy * rowStride) << 2);
+        const yrow = yc + (<usize>(oy * outW) << 2);
+        for (let ox0 = 0; ox0 < outW; ox0 += 8) {
+          let vacc0x0123 = vbias;
+          let vacc0x4567 = vbias;
+          let vacc1x0123 = vbias;
+          let vacc1x4567 = vbias;
+          const px = xrow + (<usize>ox0 << 2);
+          for (let t = 0; t < taps; t++) {
+            const p = px + <usize>load<u32>(offsets + (<usize>t << 2));
+            const vw = v128.load32_splat(w + (<usize>t << 2));
+            vacc0x0123 = fma(v128.load(p), vw, vacc0x0123);
+            vacc0x4567 = fma(v128.load(p, 16), vw, vacc0x4567);
+            vacc1x0123 = fma(v128.load(p + down), vw, vacc1x0123);
+            vacc1x4567 = fma(v128.load(p + down, 16), vw, vacc1x4567);
+          }
+          const nr = min(8, outW - ox0);
+          const yt = yrow + (<usize>ox0 << 2);
+          storeLanes8(yt, clamp(vacc0x0123, vmin, vmax), clamp(vacc0x4567, vmin, vmax), nr);
+          storeLanes8(yt + (<usize>outW << 2), clamp(vacc1x0123, vmin, vmax), clamp(vacc1x4567, vmin, vmax), nr);
+        }
+      }
+    }
+    for (; oy < outH; oy++) {
+      const xrow = plane + (<usize>(oy * sH * rowStride) << 2);
+      const yrow = yc + (<usize>(oy * outW) << 2);
+      for (let ox0 = 0; ox0 < outW; ox0 += 8) {
+        let vacc0x0123 = vbias;
+        let vacc0x4567 = vbias;
+        const px = xrow + (<usize>ox0 << 2);
+        for (let t = 0; t < taps; t++) {
+          const p = px + <usize>load<u32>(offsets + (<usize>t << 2));
+          const vw = v128.load32_splat(w + (<usize>t << 2));
+          vacc0x0123 = fma(v128.load(p), vw, vacc0x0123);
+          vacc0x4567 = fma(v128.load(p, 16), vw, vacc0x4567);
+        }
+        storeLanes8(yrow + (<usize>ox0 << 2), clamp(vacc0x0123, vmin, vmax), clamp(vacc0x4567, vmin, vmax), min(8, outW - ox0));
+      }
+    }
+    yc += outPlane;
+  }
+}

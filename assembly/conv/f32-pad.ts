@@ -1,0 +1,52 @@
+/**
+ * f32_pad_phase: copies C planes of H×W into a padded, column-phase-split layout so that every
+ * later kernel reads contiguous vectors whatever the stride.
+ *
+ * The padded plane has Hp rows and Wp columns; padded (row, col) holds input
+ * (row − padTop, col − padLeft), or `value` outside the input. Columns are split by phase
+ * modulo sW: padded column col lives at phase col % sW, position col / sW. Layout, in floats:
+ *   dst[((c·Hp + row)·sW + phase)·Wq + pos],   Wq = ceil(Wp / sW), row stride sW·Wq.
+ * With sW = 1 this is the ordinary zero/-inf padded copy.
+ */
+export function f32_pad_phase(
+  src: usize, c: i32, h: i32, w: i32, padTop: i32, padLeft: i32,
+  hp: i32, sW: i32, wq: i32, value: f32, dst: usize,
+): void {
+  const rowFloats = sW * wq;
+  const vfill = f32x4.splat(value);
+  let d = dst;
+  for (let ch = 0; ch < c; ch++) {
+    const plane = src + (<usize>(ch * h * w) << 2);
+    for (let row = 0; row < hp; row++) {
+      const iy = row - padTop;
+      if (iy < 0 || iy >= h) {
+        fill(d, rowFloats, vfill, value);
+      } else {
+        const srow = plane + (<usize>(iy * w) << 2);
+        if (sW == 1) {
+          const right = wq - padLeft - w;
+          fill(d, padLeft, vfill, value);
+          memory.copy(d + (<usize>padLeft << 2), srow, <usize>w << 2);
+          if (right > 0) fill(d + (<usize>(padLeft + w) << 2), right, vfill, value);
+        } else {
+          for (let phase = 0; phase < sW; phase++) {
+            const drow = d + (<usize>(phase * wq) << 2);
+            for (let pos = 0; pos < wq; pos++) {
+              const ix = pos * sW + phase - padLeft;
+              store<f32>(drow + (<usize>pos << 2), ix >= 0 && ix < w ? load<f32>(srow + (<usize>ix << 2)) : value);
+            }
+          }
+        }
+      }
+      d += <usize>rowFloats << 2;
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function fill(p: usize, n: i32, v: v128, s: f32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(p + (<usize>i << 2), v);
+  for (; i < n; i++) store<f32>(p + (<usize>i << 2), s);
+}

@@ -1,0 +1,69 @@
+/**
+ * f32 GEMM microkernel, tile 4×8 (4 rows of A = output channels, 8 columns of B = output
+ * pixels): C[0..mr)[0..nr) = clamp(bias + A·B).
+ *
+ *   a    packed block of pack_f32_gemm_oihw: 4 biases, then kc steps of 4 floats
+ *   b    B[0][0]; row k of B is at b + k·ldb (f32_gemm_4x8) or b + offsets[k]
+ *        (f32_igemm_4x8, the indirect form used by the direct convolution)
+ *   c    C[0][0], rows ldc bytes apart
+ * Preconditions: 1 ≤ mr ≤ 4, 1 ≤ nr ≤ 8, kc ≥ 1. All 8 columns of every B row are read
+ * (lanes ≥ nr are computed and dropped), so 32 bytes past each row must be readable.
+ * 8 accumulators + 2 B vectors + 4 broadcasts = 14 live v128 (V8 gives 15).
+ */
+import { fma, clamp, storeLanes8 } from '../simd';
+
+// @ts-ignore: decorator
+@inline
+function gemm4x8(
+  indirect: bool, mr: i32, nr: i32, kc: i32, a: usize, b: usize, ldb: usize, offsets: usize,
+  c: usize, ldc: usize, vmin: v128, vmax: v128,
+): void {
+  let vacc0x0123 = v128.load32_splat(a);
+  let vacc1x0123 = v128.load32_splat(a + 4);
+  let vacc2x0123 = v128.load32_splat(a + 8);
+  let vacc3x0123 = v128.load32_splat(a + 12);
+  let vacc0x4567 = vacc0x0123;
+  let vacc1x4567 = vacc1x0123;
+  let vacc2x4567 = vacc2x0123;
+  let vacc3x4567 = vacc3x0123;
+  let w = a + 16;
+  let pb = b;
+  let po = offsets;
+  const wend = w + (<usize>kc << 4);
+  while (w < wend) {
+    if (indirect) pb = b + <usize>load<u32>(po);
+    const vb0123 = v128.load(pb);
+    const vb4567 = v128.load(pb, 16);
+    const va0 = v128.load32_splat(w);
+    const va1 = v128.load32_splat(w + 4);
+    const va2 = v128.load32_splat(w + 8);
+    const va3 = v128.load32_splat(w + 12);
+    vacc0x0123 = fma(va0, vb0123, vacc0x0123);
+    vacc0x4567 = fma(va0, vb4567, vacc0x4567);
+    vacc1x0123 = fma(va1, vb0123, vacc1x0123);
+    vacc1x4567 = fma(va1, vb4567, vacc1x4567);
+    vacc2x0123 = fma(va2, vb0123, vacc2x0123);
+    vacc2x4567 = fma(va2, vb4567, vacc2x4567);
+    vacc3x0123 = fma(va3, vb0123, vacc3x0123);
+    vacc3x4567 = fma(va3, vb4567, vacc3x4567);
+    w += 16;
+    if (indirect) po += 4;
+    else pb += ldb;
+  }
+  storeLanes8(c, clamp(vacc0x0123, vmin, vmax), clamp(vacc0x4567, vmin, vmax), nr);
+  if (mr > 1) storeLanes8(c + ldc, clamp(vacc1x0123, vmin, vmax), clamp(vacc1x4567, vmin, vmax), nr);
+  if (mr > 2) storeLanes8(c + 2 * ldc, clamp(vacc2x0123, vmin, vmax), clamp(vacc2x4567, vmin, vmax), nr);
+  if (mr > 3) storeLanes8(c + 3 * ldc, clamp(vacc3x0123, vmin, vmax), clamp(vacc3x4567, vmin, vmax), nr);
+}
+
+export function f32_gemm_4x8(
+  mr: i32, nr: i32, kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, vmin: v128, vmax: v128,
+): void {
+  gemm4x8(false, mr, nr, kc, a, b, ldb, 0, c, ldc, vmin, vmax);
+}
+
+export function f32_igemm_4x8(
+  mr: i32, nr: i32, kc: i32, a: usize, b: usize, offsets: usize, c: usize, ldc: usize, vmin: v128, vmax: v128,
+): void {
+  gemm4x8(true, mr, nr, kc, a, b, 0, offsets, c, ldc, vmin, vmax);
+}

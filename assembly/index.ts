@@ -1,0 +1,25 @@
+/**
+ * The exported surface of simdconv's wasm module. Every kernel takes byte offsets into this
+ * module's memory, which the TypeScript bindings own (bindings/memory.ts); nothing here
+ * allocates or keeps state between calls.
+ */
+export { pack_f32_gemm_oihw } from './gemm/pack-f32-gemm-oihw';
+export { f32_pad_phase } from './conv/f32-pad';
+export { f32_im2col } from './conv/f32-im2col';
+export { f32_conv2d_gemm } from './conv/f32-conv2d-gemm';
+export { f32_conv2d_direct, f32_conv_offsets } from './conv/f32-conv2d-direct';
+export { f32_dwconv } from './conv/f32-dwconv';
+export { f32_maxpool, f32_maxpool_2x2s2 } from './pool/f32-maxpool';
+export { f32_avgpool } from './pool/f32-avgpool';
+export { f32_global_avgpool } from './pool/f32-global-avgpool';
+export { f32_clamp } from './activation/f32-clamp';
+
+/** First byte the bindings may use: everything below is the module's static data. */
+export function heap_base(): usize {
+  return (__heap_base + 15) & ~15;
+}
+
+/** 1 in the relaxed-SIMD build, 0 in the baseline build. */
+export function relaxed(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}

@@ -1,0 +1,49 @@
+/**
+ * Shared SIMD helpers. `fma` is the one place where the two builds differ: the relaxed build
+ * (compiled with --enable relaxed-simd) fuses the multiply-add, the baseline build rounds twice.
+ */
+
+// @ts-ignore: decorator
+@inline
+export function fma(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return f32x4.relaxed_madd(a, b, acc);
+  } else {
+    return f32x4.add(f32x4.mul(a, b), acc);
+  }
+}
+
+/** max(vmin, min(vmax, v)) with NaN propagating (Wasm's f32x4.min/max propagate NaN). */
+// @ts-ignore: decorator
+@inline
+export function clamp(v: v128, vmin: v128, vmax: v128): v128 {
+  return f32x4.min(f32x4.max(v, vmin), vmax);
+}
+
+/** Stores the first `n` (1..4) lanes of `v` at `p`. */
+// @ts-ignore: decorator
+@inline
+export function storeLanes(p: usize, v: v128, n: i32): void {
+  if (n >= 4) {
+    v128.store(p, v);
+    return;
+  }
+  f32.store(p, f32x4.extract_lane(v, 0));
+  if (n > 1) f32.store(p, f32x4.extract_lane(v, 1), 4);
+  if (n > 2) f32.store(p, f32x4.extract_lane(v, 2), 8);
+}
+
+/** Stores the first `n` (1..8) lanes of the pair (lo, hi) at `p`. */
+// @ts-ignore: decorator
+@inline
+export function storeLanes8(p: usize, lo: v128, hi: v128, n: i32): void {
+  if (n >= 8) {
+    v128.store(p, lo);
+    v128.store(p, hi, 16);
+  } else if (n > 4) {
+    v128.store(p, lo);
+    storeLanes(p + 16, hi, n - 4);
+  } else {
+    storeLanes(p, lo, n);
+  }
+}
