@@ -8,10 +8,10 @@ import { ArgumentError } from './errors.js';
 import { Heap, Scratch } from './memory.js';
 import {
   bindConv2dInput, resolveAvgPool2d, resolveConv1d, resolveConv2d, resolveConv2dLayer,
-  resolveGlobalAvgPool2d, resolveIm2col, resolveMaxPool2d, resolveRelu,
+  resolveGlobalAvgPool2d, resolveIm2col, resolveMaxPool2d, resolveRelu, type ResolvedConv2d, type ResolvedPool2d,
 } from './params.js';
 import type {
-  AvgPool2dOptions, CallInfo, Conv1dOptions, Conv2dOptions, Conv2dParams, Engine, Im2colOptions, Isa,
+  AvgPool2dOptions, CallInfo, Conv1dOptions, Conv2dOptions, Engine, Im2colOptions, Isa,
   MaxPool2dOptions, Pool2dParams, PreparedConv2d, Tensor,
 } from './types.js';
 import type { KernelExports } from './wasm.js';
@@ -41,36 +41,31 @@ export class SimdConvEngine implements Engine {
 
   conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
     this.live('conv2d');
-    const p = resolveConv2d(input, weight, options);
-    return this.convOnce(p, input, weight, options, 'conv2d', [p.N, p.K, p.outH, p.outW]);
+    return this.convOnce(resolveConv2d(input, weight, options), input);
   }
 
   conv1d(input: Tensor, weight: Tensor, options: Conv1dOptions = {}): Tensor {
     this.live('conv1d');
-    const p = resolveConv1d(input, weight, options);
-    return this.convOnce(p, input, weight, options, 'conv1d', [p.N, p.K, p.outW]);
+    return this.convOnce(resolveConv1d(input, weight, options), input);
   }
 
-  private convOnce(p: Conv2dParams, input: Tensor, weight: Tensor, options: Conv2dOptions | Conv1dOptions,
-    op: string, shape: number[]): Tensor {
-    const layer = new ConvLayer(this.k, this.heap, p, weight.data, options.bias ?? null, op);
+  private convOnce(p: ResolvedConv2d, input: Tensor): Tensor {
+    const layer = new ConvLayer(this.k, this.heap, p, p.weight, p.bias, p.op);
     try {
-      return this.runLayer(layer, p, input, options.algorithm ?? 'auto', options.out, op, shape);
+      return this.runLayer(layer, p, input);
     } finally {
       layer.dispose();
     }
   }
 
-  private runLayer(layer: ConvLayer, p: Conv2dParams, input: Tensor, algorithm: Conv2dOptions['algorithm'],
-    out: Float32Array | undefined, op: string, shape: number[]): Tensor {
-    const outLen = p.N * p.K * p.outH * p.outW;
-    const scratch = new Scratch(this.heap, op);
+  private runLayer(layer: ConvLayer, p: ResolvedConv2d, input: Tensor): Tensor {
+    const scratch = new Scratch(this.heap, p.op);
     try {
-      const y = scratch.alloc(outLen * 4, 'output');
+      const y = scratch.alloc(p.outLength * 4, 'output');
       const x = scratch.put(input.data, 'input');
-      const run = layer.run(p, x, y, algorithm ?? 'auto');
-      this.lastCall = { op, algorithm: run.kernel, workspaceBytes: run.workspaceBytes };
-      return this.result(y, outLen, shape, out);
+      const run = layer.run(p, x, y, p.algorithm);
+      this.lastCall = { op: p.op, algorithm: run.kernel, workspaceBytes: run.workspaceBytes };
+      return this.result(y, p.outLength, p.outShape, p.out);
     } finally {
       scratch.releaseAll();
     }
@@ -79,9 +74,8 @@ export class SimdConvEngine implements Engine {
   prepareConv2d(weight: Tensor, options: Omit<Conv2dOptions, 'out'> & { inputShape?: number[] } = {}): PreparedConv2d {
     this.live('prepareConv2d');
     const shape = resolveConv2dLayer(weight, options);
-    const layer = new ConvLayer(this.k, this.heap, shape, weight.data.slice(),
-      options.bias ? options.bias.slice() : null, 'conv2d');
-    layer.warm(options.algorithm ?? 'auto');
+    const layer = new ConvLayer(this.k, this.heap, shape, shape.weight.slice(), shape.bias ? shape.bias.slice() : null, shape.op);
+    layer.warm(shape.algorithm);
     this.layers.add(layer);
     let disposed = false;
     const engine = this;
@@ -92,8 +86,7 @@ export class SimdConvEngine implements Engine {
         if (disposed) {
           throw new ArgumentError('conv2d', 'layer', 'a prepared layer that has not been disposed', 'a disposed layer');
         }
-        const p = bindConv2dInput(shape, input, runOptions.out);
-        return engine.runLayer(layer, p, input, options.algorithm, runOptions.out, 'conv2d', [p.N, p.K, p.outH, p.outW]);
+        return engine.runLayer(layer, bindConv2dInput(shape, input, runOptions.out), input);
       },
       dispose(): void {
         if (disposed) return;
@@ -107,7 +100,7 @@ export class SimdConvEngine implements Engine {
   maxPool2d(input: Tensor, options: MaxPool2dOptions): Tensor {
     this.live('maxPool2d');
     const p = resolveMaxPool2d(input, options);
-    return this.pool('maxPool2d', p, input, options.out, (x, y, scratch) => {
+    return this.pool(p, input, (x, y, scratch) => {
       if (p.kH === 2 && p.kW === 2 && p.sH === 2 && p.sW === 2 && p.padH === 0 && p.padW === 0 &&
         p.dH === 1 && p.dW === 1 && 2 * p.outH <= p.H && 2 * p.outW <= p.W) {
         this.k.f32_maxpool_2x2s2(x, p.N * p.C, p.H, p.W, p.outH, p.outW, y);
@@ -124,7 +117,7 @@ export class SimdConvEngine implements Engine {
   avgPool2d(input: Tensor, options: AvgPool2dOptions): Tensor {
     this.live('avgPool2d');
     const p = resolveAvgPool2d(input, options);
-    return this.pool('avgPool2d', p, input, options.out, (x, y, scratch) => {
+    return this.pool(p, input, (x, y, scratch) => {
       const src = padded(this.k, poolGeometry(p), x, scratch, 0);
       const offsets = this.tapOffsets(p, src, scratch);
       const rowDiv = scratch.alloc(p.outH * 4, 'workspace', true);
@@ -143,7 +136,7 @@ export class SimdConvEngine implements Engine {
   globalAvgPool2d(input: Tensor, options: { out?: Float32Array } = {}): Tensor {
     this.live('globalAvgPool2d');
     const p = resolveGlobalAvgPool2d(input, options);
-    return this.pool('globalAvgPool2d', p, input, options.out, (x, y) => {
+    return this.pool(p, input, (x, y) => {
       this.k.f32_global_avgpool(x, p.N * p.C, p.H * p.W, y);
       return 'global-avgpool';
     });
@@ -151,14 +144,14 @@ export class SimdConvEngine implements Engine {
 
   relu(input: Tensor, options: { out?: Float32Array } = {}): Tensor {
     this.live('relu');
-    resolveRelu(input, options);
-    const n = input.data.length;
+    const p = resolveRelu(input, options);
+    const n = p.length;
     const scratch = new Scratch(this.heap, 'relu');
     try {
       const x = scratch.put(input.data, 'input');
       this.k.f32_clamp(x, x, n, 0, Infinity);
       this.lastCall = { op: 'relu', algorithm: 'clamp', workspaceBytes: 0 };
-      return this.result(x, n, input.shape.slice(), options.out);
+      return this.result(x, n, p.outShape, p.out);
     } finally {
       scratch.releaseAll();
     }
@@ -179,7 +172,7 @@ export class SimdConvEngine implements Engine {
           p.padTop, p.padLeft, p.outW, 0, cols, y + n * rows * cols * 4, cols);
       }
       this.lastCall = { op: 'im2col', algorithm: 'im2col', workspaceBytes: 0 };
-      return this.result(y, outLen, [p.N, rows, cols], undefined);
+      return this.result(y, outLen, p.outShape, p.out);
     } finally {
       scratch.releaseAll();
     }
@@ -192,16 +185,15 @@ export class SimdConvEngine implements Engine {
     this.disposed = true;
   }
 
-  private pool(op: string, p: Pool2dParams, input: Tensor, out: Float32Array | undefined,
-    body: (x: number, y: number, scratch: Scratch) => string): Tensor {
-    const outLen = p.N * p.C * p.outH * p.outW;
-    const scratch = new Scratch(this.heap, op);
+  private pool(p: ResolvedPool2d, input: Tensor, body: (x: number, y: number, scratch: Scratch) => string): Tensor {
+    const outLen = p.outLength;
+    const scratch = new Scratch(this.heap, p.op);
     try {
       const y = scratch.alloc(outLen * 4, 'output');
       const x = scratch.put(input.data, 'input');
       const algorithm = body(x, y, scratch);
-      this.lastCall = { op, algorithm, workspaceBytes: scratch.workspaceBytes };
-      return this.result(y, outLen, [p.N, p.C, p.outH, p.outW], out);
+      this.lastCall = { op: p.op, algorithm, workspaceBytes: scratch.workspaceBytes };
+      return this.result(y, outLen, p.outShape, p.out);
     } finally {
       scratch.releaseAll();
     }
@@ -213,7 +205,7 @@ export class SimdConvEngine implements Engine {
     return offsets;
   }
 
-  private result(y: number, length: number, shape: number[], out: Float32Array | undefined): Tensor {
+  private result(y: number, length: number, shape: number[], out: Float32Array | null): Tensor {
     const view = this.heap.f32(y, length);
     if (out) {
       out.set(view);

@@ -4,8 +4,8 @@
  * SIMD along the output width, 8 pixels (2 vectors) a step, taps in (ky, kx) order from the
  * bias, as the reference sums them. The kH·kW tap offsets come from f32_conv_offsets with
  * c = 1; weights are the raw [C·mult][kH·kW] array, bias 0 = none.
- * Two output rows are computed together for stride-1 rows so each loaded input row feeds
- * both (rows reused); the generic path does one row at a time.
+ * Three output rows are computed together (6 accumulators to hide the FMA latency); the
+ * rows left over go one at a time.
  */
 import { fma, clamp, storeLanes8 } from '../simd';
 
@@ -16,38 +16,45 @@ export function f32_dwconv(
   const vmin = f32x4.splat(actMin);
   const vmax = f32x4.splat(actMax);
   const outPlane = <usize>(outH * outW) << 2;
-  const twoRows = sH == 1;
   let yc = y;
   for (let oc = 0; oc < c * mult; oc++) {
     const plane = xp + (<usize>((oc / mult) * planeStride) << 2);
     const w = weight + (<usize>(oc * taps) << 2);
     const vbias = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : 0);
     let oy = 0;
-    if (twoRows) {
-      // rows oy and oy+1: tap (ky, kx) of row oy+1 is tap (ky+1, kx) of row oy, one row down
-      const down = <usize>rowStride << 2;
-      for (; oy + 2 <= outH; oy += 2) {
-        const xrow = plane + (<usize>(oy * rowStride) << 2);
-        const yrow = yc + (<usize>(oy * outW) << 2);
-        for (let ox0 = 0; ox0 < outW; ox0 += 8) {
-          let vacc0x0123 = vbias;
-          let vacc0x4567 = vbias;
-          let vacc1x0123 = vbias;
-          let vacc1x4567 = vbias;
-          const px = xrow + (<usize>ox0 << 2);
-          for (let t = 0; t < taps; t++) {
-            const p = px + <usize>load<u32>(offsets + (<usize>t << 2));
-            const vw = v128.load32_splat(w + (<usize>t << 2));
-            vacc0x0123 = fma(v128.load(p), vw, vacc0x0123);
-            vacc0x4567 = fma(v128.load(p, 16), vw, vacc0x4567);
-            vacc1x0123 = fma(v128.load(p + down), vw, vacc1x0123);
-            vacc1x4567 = fma(v128.load(p + down, 16), vw, vacc1x4567);
-          }
-          const nr = min(8, outW - ox0);
-          const yt = yrow + (<usize>ox0 << 2);
-          storeLanes8(yt, clamp(vacc0x0123, vmin, vmax), clamp(vacc0x4567, vmin, vmax), nr);
-          storeLanes8(yt + (<usize>outW << 2), clamp(vacc1x0123, vmin, vmax), clamp(vacc1x4567, vmin, vmax), nr);
+    // three output rows at once: 6 accumulators + 6 loaded vectors + 1 weight = 13 live v128
+    // (V8 gives 15; a fourth row spills); row i of the block reads the same taps sH·i padded
+    // rows further down
+    const down = <usize>(sH * rowStride) << 2;
+    for (; oy + 3 <= outH; oy += 3) {
+      const xrow = plane + (<usize>(oy * sH * rowStride) << 2);
+      const yrow = yc + (<usize>(oy * outW) << 2);
+      for (let ox0 = 0; ox0 < outW; ox0 += 8) {
+        let vacc0x0123 = vbias;
+        let vacc0x4567 = vbias;
+        let vacc1x0123 = vbias;
+        let vacc1x4567 = vbias;
+        let vacc2x0123 = vbias;
+        let vacc2x4567 = vbias;
+        const px = xrow + (<usize>ox0 << 2);
+        for (let t = 0; t < taps; t++) {
+          const p0 = px + <usize>load<u32>(offsets + (<usize>t << 2));
+          const p1 = p0 + down;
+          const p2 = p1 + down;
+          const vw = v128.load32_splat(w + (<usize>t << 2));
+          vacc0x0123 = fma(v128.load(p0), vw, vacc0x0123);
+          vacc0x4567 = fma(v128.load(p0, 16), vw, vacc0x4567);
+          vacc1x0123 = fma(v128.load(p1), vw, vacc1x0123);
+          vacc1x4567 = fma(v128.load(p1, 16), vw, vacc1x4567);
+          vacc2x0123 = fma(v128.load(p2), vw, vacc2x0123);
+          vacc2x4567 = fma(v128.load(p2, 16), vw, vacc2x4567);
         }
+        const nr = min(8, outW - ox0);
+        const ldy = <usize>outW << 2;
+        const yt = yrow + (<usize>ox0 << 2);
+        storeLanes8(yt, clamp(vacc0x0123, vmin, vmax), clamp(vacc0x4567, vmin, vmax), nr);
+        storeLanes8(yt + ldy, clamp(vacc1x0123, vmin, vmax), clamp(vacc1x4567, vmin, vmax), nr);
+        storeLanes8(yt + 2 * ldy, clamp(vacc2x0123, vmin, vmax), clamp(vacc2x4567, vmin, vmax), nr);
       }
     }
     for (; oy < outH; oy++) {

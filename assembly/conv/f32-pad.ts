@@ -31,10 +31,24 @@ export function f32_pad_phase(
         } else {
           for (let phase = 0; phase < sW; phase++) {
             const drow = d + (<usize>(phase * wq) << 2);
-            for (let pos = 0; pos < wq; pos++) {
-              const ix = pos * sW + phase - padLeft;
-              store<f32>(drow + (<usize>pos << 2), ix >= 0 && ix < w ? load<f32>(srow + (<usize>ix << 2)) : value);
+            // positions whose column ix = pos·sW + phase − padLeft lies inside the input
+            const lo = min(wq, max(0, (padLeft - phase + sW - 1) / sW));
+            const last = w - 1 + padLeft - phase;
+            const hi = last < 0 ? lo : max(lo, min(wq, last / sW + 1));
+            fill(drow, lo, vfill, value);
+            let pos = lo;
+            let s = srow + (<usize>(pos * sW + phase - padLeft) << 2);
+            if (sW == 2) {
+              for (; pos + 4 <= hi; pos += 4) {
+                v128.store(drow + (<usize>pos << 2), v128.shuffle<f32>(v128.load(s), v128.load(s, 16), 0, 2, 4, 6));
+                s += 32;
+              }
             }
+            for (; pos < hi; pos++) {
+              store<f32>(drow + (<usize>pos << 2), load<f32>(s));
+              s += <usize>sW << 2;
+            }
+            fill(drow + (<usize>hi << 2), wq - hi, vfill, value);
           }
         }
       }
