@@ -66,6 +66,7 @@ export interface Im2colOptions {
   stride?: Pair;
   padding?: Padding2d;
   dilation?: Pair;
+  out?: Float32Array;
 }
 
 /** A fully resolved and validated conv2d (conv1d maps onto it with H = 1). */

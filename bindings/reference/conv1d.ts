@@ -1,0 +1,14 @@
+/**
+ * Reference conv1d (PyTorch F.conv1d, NCL): conv2d's loop on the same descriptor with H = 1.
+ * Output [N, Cout, outL].
+ */
+import { resolveConv1d } from '../params.js';
+import type { Conv1dOptions, Tensor } from '../types.js';
+import { conv2dLoops } from './conv2d.js';
+
+export function conv1d(input: Tensor, weight: Tensor, options?: Conv1dOptions): Tensor {
+  const p = resolveConv1d(input, weight, options);
+  const y = p.out ?? new Float32Array(p.outLength);
+  conv2dLoops(p, input.data, p.weight, p.bias, y);
+  return { data: y, shape: p.outShape };
+}

@@ -1,0 +1,297 @@
+/**
+ * Every engine op × every algorithm × every build against the reference, over awkward
+ * geometries (test/helpers/geometry.ts): bit for bit on integer data, within the dot-product
+ * bound on N(0,1) data. Plus the prepared form, `out` buffers and lastCall.
+ */
+import { describe, expect, it } from 'vitest';
+import { SimdConvError, ShapeError } from '../bindings/errors.js';
+import * as ref from '../bindings/reference/index.js';
+import type { Conv1dOptions, Conv2dOptions, ConvAlgorithm, Engine, Tensor } from '../bindings/types.js';
+import { forEachEngine } from './helpers/engines.js';
+import { conv1dAbsTerms, conv2dAbsTerms, expectBitExact, expectWithinBounds, expectWithinDotBound, gamma } from './helpers/expect.js';
+import {
+  AVG_POOL_CASES, CONV1D_CASES, CONV2D_CASES, GLOBAL_POOL_SHAPES, MAX_POOL_CASES, RELU_SHAPES,
+  algorithmsFor, conv1dName, conv2dName, fmt, poolName,
+  type Conv1dCase, type Conv2dCase, type PoolCase,
+} from './helpers/geometry.js';
+import { absTensor, data, tensor, type Tier } from './helpers/random.js';
+
+const TIERS: Tier[] = ['int', 'normal'];
+
+function conv2dInputs(c: Conv2dCase, tier: Tier, seed: number): { x: Tensor; w: Tensor; options: Conv2dOptions } {
+  const x = tensor(c.x, tier, seed);
+  const w = tensor(c.w, tier, seed + 1);
+  const options: Conv2dOptions = {
+    bias: c.bias === false ? null : data(c.w[0], tier, seed + 2),
+    ...(c.s !== undefined && { stride: c.s }),
+    ...(c.p !== undefined && { padding: c.p }),
+    ...(c.d !== undefined && { dilation: c.d }),
+    ...(c.g !== undefined && { groups: c.g }),
+    ...(c.act !== undefined && { activation: c.act }),
+  };
+  return { x, w, options };
+}
+
+function conv1dInputs(c: Conv1dCase, tier: Tier, seed: number): { x: Tensor; w: Tensor; options: Conv1dOptions } {
+  const x = tensor(c.x, tier, seed);
+  const w = tensor(c.w, tier, seed + 1);
+  const options: Conv1dOptions = {
+    bias: c.bias === false ? null : data(c.w[0], tier, seed + 2),
+    ...(c.s !== undefined && { stride: c.s }),
+    ...(c.p !== undefined && { padding: c.p }),
+    ...(c.d !== undefined && { dilation: c.d }),
+    ...(c.g !== undefined && { groups: c.g }),
+    ...(c.act !== undefined && { activation: c.act }),
+  };
+  return { x, w, options };
+}
+
+function poolOptions(c: PoolCase) {
+  return {
+    kernelSize: c.k,
+    ...(c.s !== undefined && { stride: c.s }),
+    ...(c.p !== undefined && { padding: c.p }),
+    ...(c.d !== undefined && { dilation: c.d }),
+    ...(c.ceil !== undefined && { ceilMode: c.ceil }),
+    ...(c.countIncludePad !== undefined && { countIncludePad: c.countIncludePad }),
+  };
+}
+
+function expectLastCall(e: Engine, op: string, algorithm?: ConvAlgorithm): void {
+  const info = e.lastCall;
+  expect(info, 'lastCall').not.toBeNull();
+  expect(info!.op).toBe(op);
+  expect(typeof info!.algorithm).toBe('string');
+  expect(Number.isSafeInteger(info!.workspaceBytes) && info!.workspaceBytes >= 0, `workspaceBytes ${info!.workspaceBytes}`).toBe(true);
+  if (algorithm !== undefined && algorithm !== 'auto') expect(info!.algorithm, 'the forced kernel family ran').toBe(algorithm);
+}
+
+const convRuns = CONV2D_CASES.flatMap((c, i) =>
+  algorithmsFor(c).flatMap((a) => TIERS.map((tier) => [`${conv2dName(c)} algo=${a} ${tier}`, c, a, tier, 1000 + 10 * i] as const)),
+);
+const conv1dRuns = CONV1D_CASES.flatMap((c, i) => {
+  const as2d = { x: c.x, w: [c.w[0], c.w[1], 1, c.w[2]], s: [1, c.s ?? 1] as [number, number], p: typeof c.p === 'number' ? [0, c.p] : c.p, g: c.g };
+  return algorithmsFor(as2d).flatMap((a) => TIERS.map((tier) => [`${conv1dName(c)} algo=${a} ${tier}`, c, a, tier, 5000 + 10 * i] as const));
+});
+
+forEachEngine((isa, engine) => {
+  describe('conv2d', () => {
+    it.each(convRuns)(`%s [${isa}]`, async (name, c, algorithm, tier, seed) => {
+      const e = await engine();
+      const { x, w, options } = conv2dInputs(c, tier, seed);
+      const expected = ref.conv2d(x, w, options);
+      const y = e.conv2d(x, w, { ...options, algorithm });
+      expectLastCall(e, 'conv2d', algorithm);
+      if (tier === 'int') {
+        expectBitExact(y, expected, name);
+      } else {
+        const { terms, n } = conv2dAbsTerms(x, w, options);
+        expectWithinDotBound(y, expected, terms, n, name);
+      }
+    });
+  });
+
+  describe('conv1d', () => {
+    it.each(conv1dRuns)(`%s [${isa}]`, async (name, c, algorithm, tier, seed) => {
+      const e = await engine();
+      const { x, w, options } = conv1dInputs(c, tier, seed);
+      const expected = ref.conv1d(x, w, options);
+      const y = e.conv1d(x, w, { ...options, algorithm });
+      expectLastCall(e, 'conv1d', algorithm);
+      if (tier === 'int') {
+        expectBitExact(y, expected, name);
+      } else {
+        const { terms, n } = conv1dAbsTerms(x, w, options);
+        expectWithinDotBound(y, expected, terms, n, name);
+      }
+    });
+  });
+
+  describe('pooling', () => {
+    const maxRuns = MAX_POOL_CASES.flatMap((c, i) => TIERS.map((tier) => [`${poolName('maxPool2d', c)} ${tier}`, c, tier, 7000 + i] as const));
+    it.each(maxRuns)(`%s [${isa}]`, async (name, c, tier, seed) => {
+      const e = await engine();
+      const x = tensor(c.x, tier, seed);
+      const y = e.maxPool2d(x, poolOptions(c));
+      expectLastCall(e, 'maxPool2d');
+      expectBitExact(y, ref.maxPool2d(x, poolOptions(c)), name);
+    });
+
+    it(`maxPool2d propagates NaN and ±Infinity like the reference [${isa}]`, async () => {
+      const e = await engine();
+      const x = tensor([1, 3, 9, 11], 'normal', 77);
+      x.data[5] = NaN;
+      x.data[40] = Infinity;
+      x.data[41] = -Infinity;
+      x.data[x.data.length - 1] = NaN;
+      for (const o of [{ kernelSize: 2 }, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }, { kernelSize: [2, 3] as [number, number], dilation: 2 }]) {
+        expectBitExact(e.maxPool2d(x, o), ref.maxPool2d(x, o), `NaN max ${fmt(o)}`);
+      }
+    });
+
+    // Average pooling sums each window in the reference's order and divides once: exact in both tiers.
+    const avgRuns = AVG_POOL_CASES.flatMap((c, i) => TIERS.map((tier) => [`${poolName('avgPool2d', c)} ${tier}`, c, tier, 8000 + i] as const));
+    it.each(avgRuns)(`%s [${isa}]`, async (name, c, tier, seed) => {
+      const e = await engine();
+      const x = tensor(c.x, tier, seed);
+      const y = e.avgPool2d(x, poolOptions(c));
+      expectLastCall(e, 'avgPool2d');
+      expectBitExact(y, ref.avgPool2d(x, poolOptions(c)), name);
+    });
+
+    const globalRuns = GLOBAL_POOL_SHAPES.flatMap((s, i) => TIERS.map((tier) => [`globalAvgPool2d x=${fmt(s)} ${tier}`, s, tier, 9000 + i] as const));
+    it.each(globalRuns)(`%s [${isa}]`, async (name, shape, tier, seed) => {
+      const e = await engine();
+      const x = tensor(shape, tier, seed);
+      const y = e.globalAvgPool2d(x);
+      expectLastCall(e, 'globalAvgPool2d');
+      const expected = ref.globalAvgPool2d(x);
+      if (tier === 'int') {
+        // integer sums below 2^24 are exact in any order, and the one division is correctly rounded
+        expectBitExact(y, expected, name);
+      } else {
+        // any summation order of m = H·W terms, then one division: 2·γ(m+1)·mean|x|
+        const m = shape[2] * shape[3];
+        const mean = ref.globalAvgPool2d(absTensor(x)).data;
+        const bound = mean.map((v) => (2 * gamma(m + 1) * v) / (1 - gamma(m)));
+        expectWithinBounds(y, expected, bound, `${name} (m=${m})`);
+      }
+    });
+  });
+
+  describe('relu and im2col', () => {
+    it.each(RELU_SHAPES.map((s, i) => [`relu x=${fmt(s)}`, s, 9500 + i] as const))(`%s [${isa}]`, async (name, shape, seed) => {
+      const e = await engine();
+      const x = tensor(shape, 'normal', seed);
+      x.data[0] = NaN;
+      if (x.data.length > 2) {
+        x.data[1] = -0;
+        x.data[2] = -Infinity;
+      }
+      const y = e.relu(x);
+      expectLastCall(e, 'relu');
+      expect(y.shape).toEqual(shape);
+      expectBitExact(y, ref.relu(x), name);
+    });
+
+    const im2colRuns = CONV2D_CASES.filter((c) => (c.g ?? 1) === 1).map((c, i) => [
+      `im2col x=${fmt(c.x)} k=${fmt(c.w.slice(2))} s=${fmt(c.s ?? 1)} p=${fmt(c.p ?? 0)} d=${fmt(c.d ?? 1)}`, c, 9700 + i,
+    ] as const);
+    it.each(im2colRuns)(`%s [${isa}]`, async (name, c, seed) => {
+      const e = await engine();
+      const x = tensor(c.x, 'normal', seed);
+      const options = {
+        kernelSize: [c.w[2], c.w[3]] as [number, number],
+        ...(c.s !== undefined && { stride: c.s }),
+        ...(c.p !== undefined && { padding: c.p }),
+        ...(c.d !== undefined && { dilation: c.d }),
+      };
+      const y = e.im2col(x, options);
+      expectLastCall(e, 'im2col');
+      expectBitExact(y, ref.im2col(x, options), name);
+    });
+  });
+
+  describe('prepared conv2d', () => {
+    const prepared: { c: Conv2dCase; inputs: [number, number, number, number][] }[] = [
+      { c: { x: [1, 3, 7, 5], w: [4, 3, 3, 2], p: 'same', d: [1, 2] }, inputs: [[1, 3, 7, 5], [2, 3, 5, 9], [1, 3, 1, 1]] },
+      { c: { x: [1, 8, 9, 9], w: [8, 1, 3, 3], s: 2, p: 1, g: 8, act: 'relu6' }, inputs: [[1, 8, 9, 9], [3, 8, 4, 13], [1, 8, 2, 2]] },
+      { c: { x: [1, 16, 5, 5], w: [24, 16, 1, 1] }, inputs: [[1, 16, 5, 5], [2, 16, 1, 7], [1, 16, 11, 3]] },
+      { c: { x: [1, 6, 8, 9], w: [9, 2, 3, 3], g: 3, s: [2, 1], p: [1, 0, 2, 1] }, inputs: [[1, 6, 8, 9], [2, 6, 3, 3]] },
+    ];
+    const runs = prepared.flatMap(({ c, inputs }, i) =>
+      algorithmsFor(c).map((a) => [`prepareConv2d w=${fmt(c.w)} s=${fmt(c.s ?? 1)} p=${fmt(c.p ?? 0)} d=${fmt(c.d ?? 1)} g=${c.g ?? 1} algo=${a}`, c, inputs, a, 11000 + 20 * i] as const),
+    );
+    it.each(runs)(`%s [${isa}]`, async (name, c, inputs, algorithm, seed) => {
+      const e = await engine();
+      const { w, options } = conv2dInputs(c, 'int', seed);
+      const layer = e.prepareConv2d(w, { ...options, algorithm });
+      try {
+        expect(layer.params.K).toBe(c.w[0]);
+        expect(layer.params.C).toBe(c.w[1] * (c.g ?? 1));
+        expect([layer.params.kH, layer.params.kW]).toEqual([c.w[2], c.w[3]]);
+        expect(layer.params.groups).toBe(c.g ?? 1);
+        for (const [j, shape] of inputs.entries()) {
+          const x = tensor(shape, 'int', seed + 3 + j);
+          const expected = ref.conv2d(x, w, options);
+          expectBitExact(layer.run(x), expected, `${name} run x=${fmt(shape)}`);
+          expectLastCall(e, 'conv2d', algorithm);
+          const out = new Float32Array(expected.data.length).fill(NaN);
+          const y = layer.run(x, { out });
+          expect(y.data).toBe(out);
+          expect(y.shape).toEqual(expected.shape);
+          expectBitExact(out, expected, `${name} run x=${fmt(shape)} out`);
+        }
+        // the layer validates each input like the functional call
+        const wrongChannels = tensor([1, c.w[1] * (c.g ?? 1) + 1, 5, 5], 'int', seed);
+        expect(() => layer.run(wrongChannels)).toThrow(ShapeError);
+      } finally {
+        layer.dispose();
+      }
+      expect(() => layer.run(tensor(inputs[0]!, 'int', seed))).toThrow(SimdConvError);
+      // the engine is still fine after the layer is gone
+      const x = tensor(inputs[0]!, 'int', seed + 9);
+      expectBitExact(e.conv2d(x, w, options), ref.conv2d(x, w, options), `${name} after dispose`);
+    });
+
+    it(`prepareConv2d checks options.inputShape against the weight [${isa}]`, async () => {
+      const e = await engine();
+      const w = tensor([4, 3, 3, 3], 'int', 1);
+      const ok = e.prepareConv2d(w, { inputShape: [1, 3, 8, 8] });
+      ok.dispose();
+      let error: unknown;
+      try {
+        e.prepareConv2d(w, { inputShape: [1, 5, 8, 8] });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ShapeError);
+      expect((error as SimdConvError).argument).toBe('options.inputShape');
+    });
+  });
+
+  describe('out buffers', () => {
+    it(`every op writes into options.out and returns it [${isa}]`, async () => {
+      const e = await engine();
+      const x = tensor([2, 4, 9, 7], 'int', 123);
+      const w = tensor([6, 2, 3, 3], 'int', 124);
+      const calls: [string, (out?: Float32Array) => Tensor, Tensor][] = [
+        ['conv2d', (out) => e.conv2d(x, w, { groups: 2, padding: 1, ...(out && { out }) }), ref.conv2d(x, w, { groups: 2, padding: 1 })],
+        ['conv1d', (out) => e.conv1d({ data: x.data, shape: [2, 4, 63] }, { data: w.data, shape: [6, 2, 9] }, { groups: 2, stride: 2, ...(out && { out }) }),
+          ref.conv1d({ data: x.data, shape: [2, 4, 63] }, { data: w.data, shape: [6, 2, 9] }, { groups: 2, stride: 2 })],
+        ['maxPool2d', (out) => e.maxPool2d(x, { kernelSize: 3, stride: 2, ...(out && { out }) }), ref.maxPool2d(x, { kernelSize: 3, stride: 2 })],
+        ['avgPool2d', (out) => e.avgPool2d(x, { kernelSize: 2, padding: 1, ...(out && { out }) }), ref.avgPool2d(x, { kernelSize: 2, padding: 1 })],
+        ['globalAvgPool2d', (out) => e.globalAvgPool2d(x, out && { out }), ref.globalAvgPool2d(x)],
+        ['relu', (out) => e.relu(x, out && { out }), ref.relu(x)],
+      ];
+      for (const [op, call, expected] of calls) {
+        const out = new Float32Array(expected.data.length).fill(NaN);
+        const y = call(out);
+        expect(y.data, op).toBe(out);
+        expect(y.shape, op).toEqual(expected.shape);
+        expectBitExact(out, expected, `${op} out`);
+        // without out: a fresh array, not a view of wasm memory that a later call would overwrite
+        const fresh = call();
+        expect(fresh.data).not.toBe(out);
+        const copy = fresh.data.slice();
+        call();
+        expectBitExact(fresh.data, copy, `${op} result survives the next call`);
+        // a wrong-length out is rejected like the reference rejects it
+        let engineError: unknown;
+        let refError: unknown;
+        try { call(new Float32Array(expected.data.length + 1)); } catch (err) { engineError = err; }
+        try {
+          if (op === 'conv2d') ref.conv2d(x, w, { groups: 2, padding: 1, out: new Float32Array(expected.data.length + 1) });
+          else if (op === 'relu') ref.relu(x, { out: new Float32Array(expected.data.length + 1) });
+          else if (op === 'globalAvgPool2d') ref.globalAvgPool2d(x, { out: new Float32Array(expected.data.length + 1) });
+          else if (op === 'maxPool2d') ref.maxPool2d(x, { kernelSize: 3, stride: 2, out: new Float32Array(expected.data.length + 1) });
+          else if (op === 'avgPool2d') ref.avgPool2d(x, { kernelSize: 2, padding: 1, out: new Float32Array(expected.data.length + 1) });
+          else ref.conv1d({ data: x.data, shape: [2, 4, 63] }, { data: w.data, shape: [6, 2, 9] }, { groups: 2, stride: 2, out: new Float32Array(expected.data.length + 1) });
+        } catch (err) { refError = err; }
+        expect(engineError, op).toBeInstanceOf(ShapeError);
+        expect((engineError as SimdConvError).argument).toBe('options.out');
+        expect((engineError as Error).message).toBe((refError as Error).message);
+      }
+    });
+  });
+});

@@ -1,0 +1,172 @@
+/** Test-name formatting and the awkward geometries every engine test runs over. */
+import type { ConvAlgorithm } from '../../bindings/types.js';
+
+/** Compact rendering for names: [1,3,7,5], same, 2, relu, {min:-3,max:5}. */
+export function fmt(v: unknown): string {
+  if (v === undefined) return '-';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `[${v.map(fmt).join(',')}]`;
+  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${k}:${fmt(x)}`).join(',')}}`;
+  return String(v);
+}
+
+export type Pair = number | [number, number];
+export type Act = 'none' | 'relu' | 'relu6' | { min: number; max: number };
+
+export interface Conv2dCase {
+  x: [number, number, number, number];
+  w: [number, number, number, number];
+  s?: Pair;
+  p?: number | [number, number] | [number, number, number, number] | 'same' | 'valid';
+  d?: Pair;
+  g?: number;
+  bias?: boolean;
+  act?: Act;
+}
+
+export interface Conv1dCase {
+  x: [number, number, number];
+  w: [number, number, number];
+  s?: number;
+  p?: number | [number, number] | 'same' | 'valid';
+  d?: number;
+  g?: number;
+  bias?: boolean;
+  act?: Act;
+}
+
+export function conv2dName(c: Conv2dCase): string {
+  return (
+    `conv2d x=${fmt(c.x)} w=${fmt(c.w)} s=${fmt(c.s ?? 1)} p=${fmt(c.p ?? 0)} d=${fmt(c.d ?? 1)} g=${c.g ?? 1}` +
+    `${c.bias === false ? '' : ' bias'}${c.act && c.act !== 'none' ? ` act=${fmt(c.act)}` : ''}`
+  );
+}
+
+export function conv1dName(c: Conv1dCase): string {
+  return (
+    `conv1d x=${fmt(c.x)} w=${fmt(c.w)} s=${c.s ?? 1} p=${fmt(c.p ?? 0)} d=${c.d ?? 1} g=${c.g ?? 1}` +
+    `${c.bias === false ? '' : ' bias'}${c.act && c.act !== 'none' ? ` act=${fmt(c.act)}` : ''}`
+  );
+}
+
+function pair(v: Pair | undefined): [number, number] {
+  return v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : v;
+}
+
+function zeroPadding(p: Conv2dCase['p'] | Conv1dCase['p']): boolean {
+  if (p === undefined || p === 'valid' || p === 0) return true;
+  return Array.isArray(p) && p.every((v) => v === 0);
+}
+
+/**
+ * Algorithms to force for a geometry: always direct, im2col and auto; depthwise when
+ * groups === C; pointwise for 1×1, stride 1, no padding ('same' with a 1×1 kernel is no padding).
+ */
+export function algorithmsFor(c: { x: number[]; w: number[]; s?: Pair; p?: unknown; g?: number }): ConvAlgorithm[] {
+  const algos: ConvAlgorithm[] = ['auto', 'direct', 'im2col'];
+  const C = c.x[1]!;
+  if ((c.g ?? 1) === C) algos.push('depthwise');
+  const kernel1 = c.w.slice(2).every((k) => k === 1);
+  const [sH, sW] = pair(c.s);
+  const noPad = zeroPadding(c.p as Conv2dCase['p']) || (c.p === 'same' && kernel1);
+  if (kernel1 && sH === 1 && sW === 1 && noPad) algos.push('pointwise');
+  return algos;
+}
+
+/** Awkward conv2d geometries: 1s, primes, tails, big kernels / strides / dilations, groups, batches. */
+export const CONV2D_CASES: Conv2dCase[] = [
+  { x: [1, 1, 1, 1], w: [1, 1, 1, 1] },
+  { x: [1, 1, 5, 5], w: [1, 1, 3, 3], bias: false },
+  { x: [1, 3, 7, 5], w: [4, 3, 3, 2], s: [1, 1], p: 'same', d: [1, 2] },
+  { x: [2, 3, 11, 13], w: [5, 3, 3, 3], p: 1 },
+  { x: [1, 4, 17, 19], w: [8, 4, 3, 3], s: 2, p: 1, act: 'relu' },
+  { x: [1, 3, 23, 29], w: [7, 3, 7, 7], s: 2, p: 3 },
+  { x: [1, 17, 9, 10], w: [33, 17, 3, 3], p: 1, act: 'relu6' },
+  { x: [1, 2, 3, 2], w: [3, 2, 5, 5], p: 2 },
+  { x: [1, 1, 2, 2], w: [2, 1, 4, 4], p: 2, bias: false },
+  { x: [1, 2, 5, 5], w: [3, 2, 3, 3], s: 7, p: 1 },
+  { x: [1, 3, 4, 9], w: [2, 3, 2, 2], s: [9, 2] },
+  { x: [1, 6, 9, 11], w: [6, 1, 1, 5], s: 2, p: [0, 2], g: 6 },
+  { x: [1, 6, 11, 9], w: [6, 1, 5, 1], s: 2, p: [2, 0], g: 6 },
+  { x: [1, 13, 10, 9], w: [13, 1, 3, 3], p: 1, g: 13, act: 'relu6' },
+  { x: [1, 8, 15, 15], w: [8, 1, 3, 3], s: 2, p: 1, g: 8 },
+  { x: [1, 5, 9, 7], w: [10, 1, 3, 3], p: 1, g: 5 },
+  { x: [2, 7, 6, 5], w: [7, 1, 5, 5], p: 'same', g: 7, bias: false },
+  { x: [1, 3, 19, 17], w: [4, 3, 3, 3], d: [5, 4], p: [5, 4] },
+  { x: [1, 2, 17, 16], w: [2, 2, 3, 3], d: 7 },
+  { x: [1, 6, 8, 9], w: [9, 2, 3, 3], g: 3, p: 1 },
+  { x: [2, 8, 7, 7], w: [4, 4, 3, 1], g: 2, p: [1, 0], act: { min: -20, max: 30 } },
+  { x: [1, 16, 7, 9], w: [24, 16, 1, 1] },
+  { x: [2, 5, 1, 13], w: [3, 5, 1, 1], act: 'relu' },
+  { x: [1, 6, 5, 5], w: [9, 2, 1, 1], g: 3, bias: false },
+  { x: [1, 4, 9, 9], w: [5, 4, 1, 1], s: 2 },
+  { x: [1, 2, 6, 7], w: [3, 2, 3, 4], p: [0, 2, 1, 1] },
+  { x: [1, 3, 8, 9], w: [2, 3, 4, 2], p: 'same', d: [1, 3] },
+  { x: [3, 2, 6, 5], w: [3, 2, 2, 3], s: [1, 2], p: [1, 0] },
+  { x: [1, 3, 21, 1], w: [2, 3, 3, 1], p: [1, 0] },
+  { x: [1, 1, 1, 23], w: [4, 1, 1, 3], p: 'valid' },
+  { x: [1, 9, 12, 12], w: [11, 9, 2, 2], s: 2 },
+];
+
+export const CONV1D_CASES: Conv1dCase[] = [
+  { x: [1, 1, 5], w: [1, 1, 3] },
+  { x: [1, 1, 1], w: [1, 1, 1], bias: false },
+  { x: [2, 3, 17], w: [4, 3, 5], s: 2, p: 2 },
+  { x: [1, 4, 13], w: [6, 4, 4], p: 'same', d: 3, act: 'relu' },
+  { x: [1, 6, 19], w: [6, 1, 3], s: 2, p: 1, g: 6 },
+  { x: [1, 4, 11], w: [8, 1, 5], g: 4, p: [1, 3] },
+  { x: [1, 8, 11], w: [5, 8, 1] },
+  { x: [1, 2, 3], w: [2, 2, 6], p: [2, 1] },
+  { x: [3, 5, 29], w: [7, 5, 3], s: 3, d: 2, p: 1, act: 'relu6' },
+];
+
+export interface PoolCase {
+  x: [number, number, number, number];
+  k: Pair;
+  s?: Pair | null;
+  p?: Pair;
+  d?: Pair;
+  ceil?: boolean;
+  countIncludePad?: boolean;
+}
+
+export const MAX_POOL_CASES: PoolCase[] = [
+  { x: [1, 1, 1, 1], k: 1 },
+  { x: [1, 3, 8, 8], k: 2 },
+  { x: [2, 5, 13, 11], k: 2, s: 2 },
+  { x: [1, 4, 17, 19], k: 3, s: 2, p: 1 },
+  { x: [1, 3, 17, 19], k: 3, s: 2, p: 1, ceil: true },
+  { x: [1, 2, 7, 9], k: [3, 2], s: [1, 3], p: [1, 1], ceil: true },
+  { x: [1, 3, 13, 20], k: 3, s: [2, 1], p: 1, d: 2 },
+  { x: [2, 2, 5, 6], k: [5, 1], s: [5, 1], ceil: true },
+  { x: [1, 1, 4, 4], k: 4, s: null, p: 2 },
+  { x: [1, 7, 9, 10], k: 1, s: 3, ceil: true },
+];
+
+export const AVG_POOL_CASES: PoolCase[] = [
+  { x: [1, 1, 1, 1], k: 1 },
+  { x: [1, 3, 8, 8], k: 2 },
+  { x: [2, 5, 13, 11], k: 3, s: 2, p: 1 },
+  { x: [2, 5, 13, 11], k: 3, s: 2, p: 1, countIncludePad: false },
+  { x: [1, 4, 13, 7], k: [1, 2], s: [2, 1], p: [0, 1], ceil: true },
+  { x: [1, 4, 6, 8], k: [4, 3], s: [2, 1], p: [2, 1], ceil: true, countIncludePad: false },
+  { x: [1, 2, 7, 10], k: [4, 3], s: 3, p: [2, 1], ceil: true },
+  { x: [1, 3, 19, 13], k: [1, 2], s: [3, 1], p: [0, 1], ceil: true, countIncludePad: false },
+  { x: [2, 1, 12, 9], k: [1, 3], s: [3, 2], ceil: true, countIncludePad: false },
+  { x: [1, 6, 5, 17], k: [5, 7], s: [1, 4], p: [2, 3] },
+];
+
+export function poolName(op: string, c: PoolCase): string {
+  const extra = op === 'maxPool2d' ? ` d=${fmt(c.d ?? 1)}` : ` countIncludePad=${c.countIncludePad ?? true}`;
+  return `${op} x=${fmt(c.x)} k=${fmt(c.k)} s=${fmt(c.s ?? null)} p=${fmt(c.p ?? 0)}${extra} ceil=${c.ceil ?? false}`;
+}
+
+export const GLOBAL_POOL_SHAPES: [number, number, number, number][] = [
+  [1, 1, 1, 1],
+  [2, 3, 7, 5],
+  [1, 5, 13, 17],
+  [1, 64, 7, 7],
+  [3, 2, 1, 31],
+];
+
+export const RELU_SHAPES: number[][] = [[1], [7], [3, 5], [2, 3, 5, 7], [1, 16, 3, 3]];
