@@ -4,14 +4,18 @@
  * The 'auto' rule (numbers behind it: bench/results, see README "Choosing the algorithm"):
  * - groups = C (depthwise, any multiplier): the depthwise kernel.
  * - 1×1, stride 1, no padding: the pointwise GEMM, which reads the input in place.
- * - otherwise the direct (indirect-GEMM) kernel, which needs no im2col matrix.
+ * - a long reduction (Cg·kH·kW ≥ 256, ResNet's 3×3 layers): im2col + GEMM, whose B rows are
+ *   contiguous in the panel (one load less per step than the direct kernel's indirection);
+ * - otherwise the direct (indirect-GEMM) kernel, which needs no im2col matrix: on few input
+ *   channels (LeNet, a 3-channel stem) the copy would cost more than it saves.
  */
 import type { ConvAlgorithm, Conv2dParams } from './types.js';
 
 export type ConvKernel = 'direct' | 'im2col' | 'pointwise' | 'depthwise';
 
+/** groups = C > 1: one filter (or `multiplier` filters) per input channel. */
 export function isDepthwise(p: Pick<Conv2dParams, 'groups' | 'C' | 'cPerGroup'>): boolean {
-  return p.groups === p.C && p.cPerGroup === 1;
+  return p.groups === p.C && p.cPerGroup === 1 && p.C > 1;
 }
 
 export function isPointwise(p: Conv2dParams): boolean {
@@ -23,8 +27,11 @@ export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm = 'au
   if (requested !== 'auto') return requested;
   if (isDepthwise(p)) return 'depthwise';
   if (isPointwise(p)) return 'pointwise';
-  return 'direct';
+  return p.cPerGroup * p.kH * p.kW >= IM2COL_MIN_K ? 'im2col' : 'direct';
 }
+
+/** Reduction length from which im2col + GEMM beats the direct kernel (see the rule above). */
+const IM2COL_MIN_K = 256;
 
 /** Target bytes of one K×nc panel of B for the GEMM drivers (kept well inside L2). */
 const PANEL_BYTES = 256 * 1024;
