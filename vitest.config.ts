@@ -11,6 +11,8 @@ export default defineConfig({
     execArgv: ['--experimental-wasm-relaxed-simd'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // the JSON report lets .ci/run print a one-line "N passed, N failed" summary
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
       {
         extends: true,
@@ -18,6 +20,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/browser/**', 'node_modules/**', 'dist/**'],
+          // test/threads*.test.ts import dist/ (workers load dist/threads/worker.js): keep it fresh
+          globalSetup: ['./test/helpers/build-dist.ts'],
         },
       },
       './test/browser/vitest.config.ts',
