@@ -2,10 +2,15 @@
  * A convolution layer placed in wasm memory: weights packed once (lazily, per kernel family
  * that needs them), then run on any number of inputs. Used by engine.conv2d / conv1d (a
  * layer made and dropped per call) and by engine.prepareConv2d (kept).
+ *
+ * `plan` prepares one run — packing, padding layout, tap offsets, workspace — and returns the
+ * job (threads/jobs.ts) that computes it; the engine runs the job on one thread or on the pool.
  */
 import type { Heap } from './memory.js';
 import { Scratch } from './memory.js';
-import { chooseConvKernel, panelColumns, type ConvKernel } from './plan.js';
+import { chooseConvKernel, isDepthwise, panelColumns, type ConvKernel } from './plan.js';
+import { COST } from './threads/cost.js';
+import { DIRECT, DWCONV, GEMM, type Job } from './threads/jobs.js';
 import type { KernelExports } from './wasm.js';
 import type { ConvAlgorithm, Conv2dParams } from './types.js';
 
@@ -13,9 +18,14 @@ import type { ConvAlgorithm, Conv2dParams } from './types.js';
 export type ConvLayerShape = Pick<Conv2dParams,
   'C' | 'K' | 'kH' | 'kW' | 'groups' | 'cPerGroup' | 'kPerGroup' | 'hasBias'>;
 
-export interface ConvRun {
+/** Threads a job of `work` MAC-equivalents over `units` independent pieces may use. */
+export type ThreadPolicy = (work: number, units: number) => number;
+
+export const ONE_THREAD: ThreadPolicy = () => 1;
+
+export interface ConvPlan {
   kernel: ConvKernel;
-  workspaceBytes: number;
+  job: Job;
 }
 
 export class ConvLayer {
@@ -23,6 +33,9 @@ export class ConvLayer {
   private raw = 0;
   private bias = 0;
   private disposed = false;
+  /** runs planned and not yet finished (async calls): dispose waits for them */
+  private uses = 0;
+  private disposeWhenIdle = false;
 
   constructor(
     private readonly k: KernelExports,
@@ -76,87 +89,126 @@ export class ConvLayer {
 
   /** Packs what `algorithm` will most likely need, so the first run pays no packing. */
   warm(algorithm: ConvAlgorithm): void {
-    const depthwise = this.shape.groups === this.shape.C && this.shape.cPerGroup === 1;
+    const depthwise = isDepthwise(this.shape);
     if (algorithm === 'depthwise' || (algorithm === 'auto' && depthwise)) this.ensureRaw();
     else this.ensurePacked();
   }
 
   /**
-   * Runs the layer on the image batch at byte offset x, writing the output at y.
-   * All scratch is released before returning, error or not.
+   * Prepares a run on the image batch at byte offset x, writing the output at y: weights
+   * packed, workspace reserved in `scratch` (the caller releases it after the job has run).
+   * Between plan() and done() the layer keeps its weights even if disposed meanwhile.
    */
-  run(p: Conv2dParams, x: number, y: number, algorithm: ConvAlgorithm): ConvRun {
+  plan(p: Conv2dParams, x: number, y: number, algorithm: ConvAlgorithm, scratch: Scratch, threads: ThreadPolicy): ConvPlan {
     if (this.disposed) throw new Error('ConvLayer used after dispose');
-    const kernel = chooseConvKernel(p, algorithm);
-    const scratch = new Scratch(this.heap, this.op);
-    try {
-      switch (kernel) {
-        case 'depthwise': this.runDepthwise(p, x, y, scratch); break;
-        case 'direct': this.runDirect(p, x, y, scratch); break;
-        default: this.runGemm(p, x, y, scratch, kernel === 'im2col'); break;
-      }
-      return { kernel, workspaceBytes: scratch.workspaceBytes };
-    } finally {
-      scratch.releaseAll();
+    const kernel = chooseConvKernel(p, algorithm, this.k.relaxed() ? 'relaxed' : 'simd');
+    let job: Job;
+    switch (kernel) {
+      case 'depthwise': job = this.planDepthwise(p, x, y, scratch, threads); break;
+      case 'direct': job = this.planDirect(p, x, y, scratch, threads); break;
+      default: job = this.planGemm(p, x, y, scratch, threads, kernel === 'im2col'); break;
     }
+    this.uses++;
+    return { kernel, job };
   }
 
-  private runGemm(p: Conv2dParams, x: number, y: number, scratch: Scratch, im2col: boolean): void {
+  /** The run planned last has finished (or failed). */
+  done(): void {
+    this.uses--;
+    if (this.uses === 0 && this.disposeWhenIdle) this.dispose();
+  }
+
+  private planGemm(p: Conv2dParams, x: number, y: number, scratch: Scratch, threads: ThreadPolicy, im2col: boolean): Job {
     const packed = this.ensurePacked();
     const kk = p.cPerGroup * p.kH * p.kW;
     const P = p.outH * p.outW;
     const nc = panelColumns(kk, P);
-    const col = im2col ? scratch.alloc(kk * nc * 4, 'workspace', true) : 0;
-    const groupBytes = Math.ceil(p.kPerGroup / 4) * (4 + 4 * kk) * 4;
-    const inImage = p.C * p.H * p.W * 4;
-    const outImage = p.K * P * 4;
-    for (let n = 0; n < p.N; n++) {
-      for (let g = 0; g < p.groups; g++) {
-        this.k.f32_conv2d_gemm(im2col ? 1 : 0, x + n * inImage + g * p.cPerGroup * p.H * p.W * 4,
-          p.cPerGroup, p.H, p.W, p.kH, p.kW, p.sH, p.sW, p.dH, p.dW, p.padTop, p.padLeft, p.outH, p.outW,
-          packed + g * groupBytes, p.kPerGroup, col, nc, y + n * outImage + g * p.kPerGroup * P * 4,
-          p.actMin, p.actMax);
-      }
-    }
+    const mb = Math.ceil(p.kPerGroup / 4);
+    const tiles = Math.ceil(P / 8);
+    // pointwise layers with more 4-channel blocks than 8-column tiles (deep, small images) split
+    // output channels: each thread then streams only its part of the weights
+    const byChannels = !im2col && mb > tiles ? 1 : 0;
+    const units = p.N * p.groups * (byChannels ? mb : tiles);
+    const work = p.macs * COST.mac + (im2col ? p.N * p.groups * kk * P * COST.copy : 0);
+    const nt = threads(work, units);
+    // one panel per thread; with one thread exactly the panel (as workspaceBytes reports)
+    const panel = kk * nc * 4;
+    const colBytes = nt > 1 ? Heap16(panel + 64) : panel;
+    const col = im2col ? scratch.alloc(colBytes * nt, 'workspace', true) : 0;
+    return {
+      def: GEMM,
+      nt,
+      args: {
+        im2col: im2col ? 1 : 0, x, imageBytes: p.C * p.H * p.W * 4, N: p.N, groups: p.groups, cPerGroup: p.cPerGroup,
+        H: p.H, W: p.W, kH: p.kH, kW: p.kW, sH: p.sH, sW: p.sW, dH: p.dH, dW: p.dW, padTop: p.padTop, padLeft: p.padLeft,
+        outH: p.outH, outW: p.outW, packed, groupBytes: mb * (4 + 4 * kk) * 4, kPerGroup: p.kPerGroup, col, colBytes, nc,
+        y, outImageBytes: p.K * P * 4, actMin: p.actMin, actMax: p.actMax, byChannels,
+      },
+    };
   }
 
-  private runDirect(p: Conv2dParams, x: number, y: number, scratch: Scratch): void {
+  private planDirect(p: Conv2dParams, x: number, y: number, scratch: Scratch, threads: ThreadPolicy): Job {
     const packed = this.ensurePacked();
-    const src = padded(this.k, p, x, scratch, 0);
+    const src = padLayout(p, x, scratch, 0);
     const kk = p.cPerGroup * p.kH * p.kW;
     const offsets = scratch.alloc(kk * 4, 'workspace', true);
     this.k.f32_conv_offsets(offsets, p.cPerGroup, p.kH, p.kW, p.dH, p.dW, p.sW, src.wq, src.rowStride, src.planeStride);
-    const groupBytes = Math.ceil(p.kPerGroup / 4) * (4 + 4 * kk) * 4;
-    const P = p.outH * p.outW;
-    for (let n = 0; n < p.N; n++) {
-      const xp = src.image(n);
-      for (let g = 0; g < p.groups; g++) {
-        this.k.f32_conv2d_direct(xp + g * p.cPerGroup * src.planeStride * 4, src.rowStride, p.sH, kk, offsets,
-          packed + g * groupBytes, p.kPerGroup, p.outH, p.outW, y + (n * p.K + g * p.kPerGroup) * P * 4,
-          p.actMin, p.actMax);
-      }
-    }
+    const mb = Math.ceil(p.kPerGroup / 4);
+    // rows, unless there are more 4-channel blocks than rows (deep layers on small images,
+    // conv1d): then each thread computes whole rows for its share of output channels
+    const byChannels = p.groups * mb > p.outH ? 1 : 0;
+    const work = p.macs * COST.mac + (src.buf ? p.N * src.paddedFloats * COST.copy : 0);
+    const nt = threads(work, byChannels ? p.groups * mb : p.outH);
+    return {
+      def: DIRECT,
+      nt,
+      args: {
+        x: src.x, imageBytes: src.imageBytes, C: src.C, H: src.H, W: src.W, padTop: src.padTop, padLeft: src.padLeft,
+        hp: src.hp, sW: src.sW, wq: src.wq, buf: src.buf, padValue: src.padValue, rowStride: src.rowStride,
+        planeStride: src.planeStride,
+        N: p.N, sH: p.sH, kk, offsets, packed, groups: p.groups, cPerGroup: p.cPerGroup, kPerGroup: p.kPerGroup,
+        groupBytes: mb * (4 + 4 * kk) * 4, outH: p.outH, outW: p.outW, y, outImageBytes: p.K * p.outH * p.outW * 4,
+        actMin: p.actMin, actMax: p.actMax, byChannels,
+      },
+    };
   }
 
-  private runDepthwise(p: Conv2dParams, x: number, y: number, scratch: Scratch): void {
+  private planDepthwise(p: Conv2dParams, x: number, y: number, scratch: Scratch, threads: ThreadPolicy): Job {
     this.ensureRaw();
-    const src = padded(this.k, p, x, scratch, 0);
+    const src = padLayout(p, x, scratch, 0);
     const taps = p.kH * p.kW;
     const offsets = scratch.alloc(taps * 4, 'workspace', true);
     this.k.f32_conv_offsets(offsets, 1, p.kH, p.kW, p.dH, p.dW, p.sW, src.wq, src.rowStride, src.planeStride);
-    const P = p.outH * p.outW;
-    for (let n = 0; n < p.N; n++) {
-      this.k.f32_dwconv(src.image(n), src.rowStride, src.planeStride, p.sH, p.dH, taps, offsets, this.raw, this.bias,
-        p.C, p.kPerGroup, p.outH, p.outW, y + n * p.K * P * 4, p.actMin, p.actMax);
-    }
+    const work = p.macs * COST.dwMac + (src.buf ? p.N * src.paddedFloats * COST.copy : 0);
+    return {
+      def: DWCONV,
+      nt: threads(work, p.K),
+      args: {
+        x: src.x, imageBytes: src.imageBytes, C: src.C, H: src.H, W: src.W, padTop: src.padTop, padLeft: src.padLeft,
+        hp: src.hp, sW: src.sW, wq: src.wq, buf: src.buf, padValue: src.padValue, rowStride: src.rowStride,
+        planeStride: src.planeStride,
+        N: p.N, sH: p.sH, dH: p.dH, taps, offsets, weight: this.raw, bias: this.bias, mult: p.kPerGroup,
+        outH: p.outH, outW: p.outW, y, outImageBytes: p.K * p.outH * p.outW * 4, actMin: p.actMin, actMax: p.actMax,
+      },
+    };
   }
 
+  /** Frees the packed weights, now or when the runs in flight are done. */
   dispose(): void {
     if (this.disposed) return;
+    if (this.uses > 0) {
+      this.disposeWhenIdle = true;
+      return;
+    }
     this.disposed = true;
     for (const ptr of [this.packed, this.raw, this.bias]) if (ptr) this.heap.release(ptr);
     this.packed = this.raw = this.bias = 0;
   }
+}
+
+/** bytes rounded up to the heap's 16-byte alignment */
+function Heap16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
 }
 
 /** Geometry of a window op over a padded phase-split input. */
@@ -167,40 +219,32 @@ export interface WindowGeometry {
   outH: number; outW: number;
 }
 
-export interface PaddedSource {
-  wq: number;
-  rowStride: number;
-  planeStride: number;
-  /** byte offset of image n's first plane */
-  image(n: number): number;
+/**
+ * The input as the window kernels read it (the PAD fields of threads/jobs.ts): the input itself
+ * (buf = 0) when no padding and stride 1 along the width, else a padded (with `padValue`)
+ * phase-split copy (f32_pad_phase) made per image, inside the job, into one workspace block
+ * that covers every tap, ceil-mode overhang included.
+ */
+export interface PadLayout {
+  x: number; imageBytes: number; C: number; H: number; W: number; padTop: number; padLeft: number;
+  hp: number; sW: number; wq: number; buf: number; padValue: number;
+  rowStride: number; planeStride: number;
+  /** floats of one padded image (0 when not padded) */
+  paddedFloats: number;
 }
 
-/**
- * The input as the window kernels read it: the input itself when no padding and stride 1
- * along the width, else a padded (with `value`) phase-split copy (f32_pad_phase), made once
- * per image into one workspace block that covers every tap, ceil-mode overhang included.
- */
-export function padded(k: KernelExports, p: WindowGeometry, x: number, scratch: Scratch, value: number): PaddedSource {
+export function padLayout(p: WindowGeometry, x: number, scratch: Scratch, value: number): PadLayout {
   const hp = Math.max(p.H + p.padTop + p.padBottom, (p.outH - 1) * p.sH + (p.kH - 1) * p.dH + 1);
   const wp = Math.max(p.W + p.padLeft + p.padRight, (p.outW - 1) * p.sW + (p.kW - 1) * p.dW + 1);
-  const image = p.C * p.H * p.W * 4;
-  if (hp === p.H && wp === p.W && p.padTop === 0 && p.padLeft === 0 && p.sW === 1) {
-    return { wq: p.W, rowStride: p.W, planeStride: p.H * p.W, image: (n) => x + n * image };
-  }
-  const wq = Math.ceil(wp / p.sW);
+  const inPlace = hp === p.H && wp === p.W && p.padTop === 0 && p.padLeft === 0 && p.sW === 1;
+  const wq = inPlace ? p.W : Math.ceil(wp / p.sW);
   const rowStride = p.sW * wq;
-  const planeStride = hp * rowStride;
-  const buf = scratch.alloc(p.C * planeStride * 4, 'workspace', true);
-  let current = -1;
+  const planeStride = inPlace ? p.H * p.W : hp * rowStride;
+  const buf = inPlace ? 0 : scratch.alloc(p.C * planeStride * 4, 'workspace', true);
+  // one literal, no spreads: V8 builds spread objects slowly (≈ 5 µs a call here)
   return {
-    wq, rowStride, planeStride,
-    image(n) {
-      if (n !== current) {
-        k.f32_pad_phase(x + n * image, p.C, p.H, p.W, p.padTop, p.padLeft, hp, p.sW, wq, value, buf);
-        current = n;
-      }
-      return buf;
-    },
+    x, imageBytes: p.C * p.H * p.W * 4, C: p.C, H: p.H, W: p.W, padTop: p.padTop, padLeft: p.padLeft,
+    hp: inPlace ? p.H : hp, sW: p.sW, wq, buf, padValue: value, rowStride, planeStride,
+    paddedFloats: inPlace ? 0 : p.C * planeStride,
   };
 }
-

@@ -2,32 +2,80 @@
  * The engine: each op validates (params.ts), places its operands in wasm memory, runs the
  * kernels and returns a fresh tensor (or fills `out`). Scratch is released on every path, so
  * an error leaves the engine as it was.
+ *
+ * Every op is prepared as a Call — operands placed, workspace reserved, one job (threads/jobs.ts)
+ * describing the kernel calls — then executed: on the calling thread alone, on the thread pool
+ * with the caller taking part (sync methods, hosts that may block), or on the pool's workers
+ * while the caller awaits (`run`, `runAsync`). The split never changes a result's bits.
  */
-import { ConvLayer, padded } from './conv.js';
+import { ConvLayer, ONE_THREAD, padLayout, type ThreadPolicy } from './conv.js';
 import { ArgumentError } from './errors.js';
 import { Heap, Scratch } from './memory.js';
 import {
   bindConv2dInput, resolveAvgPool2d, resolveConv1d, resolveConv2d, resolveConv2dLayer,
-  resolveGlobalAvgPool2d, resolveIm2col, resolveMaxPool2d, resolveRelu, type ResolvedConv2d, type ResolvedPool2d,
+  resolveGlobalAvgPool2d, resolveIm2col, resolveMaxPool2d, resolveRelu, type ResolvedConv2d,
 } from './params.js';
+import { COST, threadsFor } from './threads/cost.js';
+import { AVGPOOL, CLAMP, GLOBAL_AVGPOOL, IM2COL, MAXPOOL, MAXPOOL_2X2, type Job } from './threads/jobs.js';
+import type { ThreadPool } from './threads/pool.js';
 import type {
-  AvgPool2dOptions, CallInfo, Conv1dOptions, Conv2dOptions, Engine, Im2colOptions, Isa,
+  AsyncOp, AvgPool2dOptions, CallInfo, Conv1dOptions, Conv2dOptions, Engine, Im2colOptions, Isa,
   MaxPool2dOptions, Pool2dParams, PreparedConv2d, Tensor,
 } from './types.js';
 import type { KernelExports } from './wasm.js';
 
+/** How the engine runs jobs: its thread count, why, and the pool (none with one thread). */
+export interface Threading {
+  threads: number;
+  reason: string;
+  pool: ThreadPool | null;
+  /** bytes below the heap reserved for the pool's control block */
+  reserved: number;
+  /** test hook: overrides MIN_WORK_PER_THREAD (0 = split every job as far as it goes) */
+  minWorkPerThread?: number;
+}
+
+type Mode = 'sync' | 'async';
+
+/** One prepared op: operands in place, a job to run (or none), then finish and release. */
+interface Call {
+  op: string;
+  algorithm: string;
+  workspaceBytes: number;
+  job: Job | null;
+  finish(): Tensor;
+  release(): void;
+}
+
+/** What an op's body returns to call(): the kernel family and its job. */
+interface Planned {
+  algorithm: string;
+  job: Job | null;
+  done?: () => void;
+}
+
+const NO_SYNC = () => {};
+
 export class SimdConvEngine implements Engine {
   readonly isa: Isa;
+  readonly threads: number;
+  readonly threadsReason: string;
   lastCall: CallInfo | null = null;
   private readonly k: KernelExports;
   private readonly heap: Heap;
+  private readonly pool: ThreadPool | null;
+  private readonly minWork: number | undefined;
   private readonly layers = new Set<ConvLayer>();
   private disposed = false;
 
-  constructor(kernels: KernelExports, isa: Isa) {
+  constructor(kernels: KernelExports, isa: Isa, threading?: Threading) {
     this.k = kernels;
     this.isa = isa;
-    this.heap = new Heap(kernels.memory, kernels.heap_base());
+    this.threads = threading?.threads ?? 1;
+    this.threadsReason = threading?.reason ?? 'threads: 1 (the default)';
+    this.pool = threading?.pool ?? null;
+    this.minWork = threading?.minWorkPerThread;
+    this.heap = new Heap(kernels.memory, kernels.heap_base() + (threading?.reserved ?? 0));
   }
 
   /** Bytes of wasm memory held by prepared layers and nothing else between calls. */
@@ -39,36 +87,128 @@ export class SimdConvEngine implements Engine {
     if (this.disposed) throw new ArgumentError(op, 'engine', 'an engine that has not been disposed', 'a disposed engine');
   }
 
+  /** Threads a job may use: the pool when this host can run it that way, else one. */
+  private policy(mode: Mode): ThreadPolicy {
+    const pool = this.pool;
+    if (pool === null) return ONE_THREAD;
+    const max = pool.blocking ? pool.size : mode === 'async' ? pool.workers : 1;
+    return (work, units) => threadsFor(work, units, max, this.minWork);
+  }
+
+  /** Runs a job; returns the threads that ran it. */
+  private runJob(job: Job, op: string): number {
+    const pool = this.pool;
+    if (job.nt > 1 && pool !== null && pool.blocking && !pool.busy) {
+      pool.runSync(this.k, job, job.nt, op);
+      return job.nt;
+    }
+    job.def.run(this.k, job.args, 0, 1, NO_SYNC);
+    return 1;
+  }
+
+  private async runJobAsync(job: Job, op: string): Promise<number> {
+    const pool = this.pool;
+    if (job.nt > 1 && pool !== null && !pool.blocking) {
+      await pool.runAsync(job, job.nt, op);
+      return job.nt;
+    }
+    return this.runJob(job, op);
+  }
+
+  private finish(call: Call, threads: number): Tensor {
+    this.lastCall = { op: call.op, algorithm: call.algorithm, workspaceBytes: call.workspaceBytes, threads };
+    return call.finish();
+  }
+
+  private execute(call: Call): Tensor {
+    try {
+      return this.finish(call, call.job ? this.runJob(call.job, call.op) : 1);
+    } finally {
+      call.release();
+    }
+  }
+
+  private async executeAsync(call: Call): Promise<Tensor> {
+    try {
+      return this.finish(call, call.job ? await this.runJobAsync(call.job, call.op) : 1);
+    } finally {
+      call.release();
+    }
+  }
+
+  /**
+   * Reserves the output and the input in wasm memory, then lets `body` add workspace and build
+   * the job. Everything is released by the Call (or here, if body throws).
+   */
+  private call(
+    p: { op: string; outLength: number; outShape: number[]; out: Float32Array | null },
+    input: Float32Array,
+    body: (x: number, y: number, scratch: Scratch) => Planned,
+    inPlace = false,
+  ): Call {
+    const scratch = new Scratch(this.heap, p.op);
+    try {
+      const out = inPlace ? 0 : scratch.alloc(p.outLength * 4, 'output');
+      const x = scratch.put(input, 'input');
+      const y = inPlace ? x : out;
+      const { algorithm, job, done } = body(x, y, scratch);
+      return {
+        op: p.op, algorithm, job, workspaceBytes: scratch.workspaceBytes,
+        finish: () => this.result(y, p.outLength, p.outShape, p.out),
+        release: () => {
+          scratch.releaseAll();
+          done?.();
+        },
+      };
+    } catch (e) {
+      scratch.releaseAll();
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // conv2d, conv1d, prepared layers
+  // ------------------------------------------------------------------------------------------
+
   conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
-    this.live('conv2d');
-    return this.convOnce(resolveConv2d(input, weight, options), input);
+    return this.execute(this.conv2dCall(input, weight, options, 'sync'));
   }
 
   conv1d(input: Tensor, weight: Tensor, options: Conv1dOptions = {}): Tensor {
-    this.live('conv1d');
-    return this.convOnce(resolveConv1d(input, weight, options), input);
+    return this.execute(this.conv1dCall(input, weight, options, 'sync'));
   }
 
-  private convOnce(p: ResolvedConv2d, input: Tensor): Tensor {
+  private conv2dCall(input: Tensor, weight: Tensor, options: Conv2dOptions, mode: Mode): Call {
+    this.live('conv2d');
+    return this.convOnce(resolveConv2d(input, weight, options), input, mode);
+  }
+
+  private conv1dCall(input: Tensor, weight: Tensor, options: Conv1dOptions, mode: Mode): Call {
+    this.live('conv1d');
+    return this.convOnce(resolveConv1d(input, weight, options), input, mode);
+  }
+
+  private convOnce(p: ResolvedConv2d, input: Tensor, mode: Mode): Call {
     const layer = new ConvLayer(this.k, this.heap, p, p.weight, p.bias, p.op);
     try {
-      return this.runLayer(layer, p, input);
-    } finally {
+      const call = this.layerCall(layer, p, input, mode);
+      const release = call.release;
+      call.release = () => {
+        release();
+        layer.dispose();
+      };
+      return call;
+    } catch (e) {
       layer.dispose();
+      throw e;
     }
   }
 
-  private runLayer(layer: ConvLayer, p: ResolvedConv2d, input: Tensor): Tensor {
-    const scratch = new Scratch(this.heap, p.op);
-    try {
-      const y = scratch.alloc(p.outLength * 4, 'output');
-      const x = scratch.put(input.data, 'input');
-      const run = layer.run(p, x, y, p.algorithm);
-      this.lastCall = { op: p.op, algorithm: run.kernel, workspaceBytes: run.workspaceBytes };
-      return this.result(y, p.outLength, p.outShape, p.out);
-    } finally {
-      scratch.releaseAll();
-    }
+  private layerCall(layer: ConvLayer, p: ResolvedConv2d, input: Tensor, mode: Mode): Call {
+    return this.call(p, input.data, (x, y, scratch) => {
+      const { kernel, job } = layer.plan(p, x, y, p.algorithm, scratch, this.policy(mode));
+      return { algorithm: kernel, job, done: () => layer.done() };
+    });
   }
 
   prepareConv2d(weight: Tensor, options: Omit<Conv2dOptions, 'out'> & { inputShape?: number[] } = {}): PreparedConv2d {
@@ -79,14 +219,20 @@ export class SimdConvEngine implements Engine {
     this.layers.add(layer);
     let disposed = false;
     const engine = this;
+    const prepare = (input: Tensor, runOptions: { out?: Float32Array }, mode: Mode): Call => {
+      engine.live('conv2d');
+      if (disposed) {
+        throw new ArgumentError('conv2d', 'layer', 'a prepared layer that has not been disposed', 'a disposed layer');
+      }
+      return engine.layerCall(layer, bindConv2dInput(shape, input, runOptions.out), input, mode);
+    };
     return {
       params: shape,
       run(input: Tensor, runOptions: { out?: Float32Array } = {}): Tensor {
-        engine.live('conv2d');
-        if (disposed) {
-          throw new ArgumentError('conv2d', 'layer', 'a prepared layer that has not been disposed', 'a disposed layer');
-        }
-        return engine.runLayer(layer, bindConv2dInput(shape, input, runOptions.out), input);
+        return engine.execute(prepare(input, runOptions, 'sync'));
+      },
+      async runAsync(input: Tensor, runOptions: { out?: Float32Array } = {}): Promise<Tensor> {
+        return engine.executeAsync(prepare(input, runOptions, 'async'));
       },
       dispose(): void {
         if (disposed) return;
@@ -97,28 +243,69 @@ export class SimdConvEngine implements Engine {
     };
   }
 
+  // ------------------------------------------------------------------------------------------
+  // pooling, relu, im2col
+  // ------------------------------------------------------------------------------------------
+
   maxPool2d(input: Tensor, options: MaxPool2dOptions): Tensor {
-    this.live('maxPool2d');
-    const p = resolveMaxPool2d(input, options);
-    return this.pool(p, input, (x, y, scratch) => {
-      if (p.kH === 2 && p.kW === 2 && p.sH === 2 && p.sW === 2 && p.padH === 0 && p.padW === 0 &&
-        p.dH === 1 && p.dW === 1 && 2 * p.outH <= p.H && 2 * p.outW <= p.W) {
-        this.k.f32_maxpool_2x2s2(x, p.N * p.C, p.H, p.W, p.outH, p.outW, y);
-        return 'maxpool-2x2s2';
-      }
-      const src = padded(this.k, poolGeometry(p), x, scratch, -Infinity);
-      const offsets = this.tapOffsets(p, src, scratch);
-      this.k.f32_maxpool(src.image(0), src.rowStride, src.planeStride, p.sH, p.kH * p.kW, offsets,
-        p.N * p.C, p.outH, p.outW, y);
-      return 'maxpool';
-    });
+    return this.execute(this.maxPool2dCall(input, options, 'sync'));
   }
 
   avgPool2d(input: Tensor, options: AvgPool2dOptions): Tensor {
+    return this.execute(this.avgPool2dCall(input, options, 'sync'));
+  }
+
+  globalAvgPool2d(input: Tensor, options: { out?: Float32Array } = {}): Tensor {
+    return this.execute(this.globalAvgPool2dCall(input, options, 'sync'));
+  }
+
+  relu(input: Tensor, options: { out?: Float32Array } = {}): Tensor {
+    return this.execute(this.reluCall(input, options, 'sync'));
+  }
+
+  im2col(input: Tensor, options: Im2colOptions): Tensor {
+    return this.execute(this.im2colCall(input, options, 'sync'));
+  }
+
+  private maxPool2dCall(input: Tensor, options: MaxPool2dOptions, mode: Mode): Call {
+    this.live('maxPool2d');
+    const p = resolveMaxPool2d(input, options);
+    const threads = this.policy(mode);
+    const planes = p.N * p.C;
+    return this.call(p, input.data, (x, y, scratch): Planned => {
+      if (p.kH === 2 && p.kW === 2 && p.sH === 2 && p.sW === 2 && p.padH === 0 && p.padW === 0 &&
+        p.dH === 1 && p.dW === 1 && 2 * p.outH <= p.H && 2 * p.outW <= p.W) {
+        return {
+          algorithm: 'maxpool-2x2s2',
+          job: {
+            def: MAXPOOL_2X2, nt: threads(p.outLength * 4 * COST.poolTap, planes),
+            args: { x, C: planes, H: p.H, W: p.W, outH: p.outH, outW: p.outW, y },
+          },
+        };
+      }
+      const src = padLayout(poolGeometry(p), x, scratch, -Infinity);
+      const offsets = this.tapOffsets(p, src, scratch);
+      const taps = p.kH * p.kW;
+      return {
+        algorithm: 'maxpool',
+        job: {
+          def: MAXPOOL, nt: threads(p.outLength * taps * COST.poolTap + src.paddedFloats * COST.copy, planes),
+          args: {
+            x: src.x, imageBytes: src.imageBytes, C: src.C, H: src.H, W: src.W, padTop: src.padTop, padLeft: src.padLeft,
+            hp: src.hp, sW: src.sW, wq: src.wq, buf: src.buf, padValue: src.padValue, rowStride: src.rowStride,
+            planeStride: src.planeStride, sH: p.sH, taps, offsets, outH: p.outH, outW: p.outW, y,
+          },
+        },
+      };
+    });
+  }
+
+  private avgPool2dCall(input: Tensor, options: AvgPool2dOptions, mode: Mode): Call {
     this.live('avgPool2d');
     const p = resolveAvgPool2d(input, options);
-    return this.pool(p, input, (x, y, scratch) => {
-      const src = padded(this.k, poolGeometry(p), x, scratch, 0);
+    const threads = this.policy(mode);
+    return this.call(p, input.data, (x, y, scratch) => {
+      const src = padLayout(poolGeometry(p), x, scratch, 0);
       const offsets = this.tapOffsets(p, src, scratch);
       const rowDiv = scratch.alloc(p.outH * 4, 'workspace', true);
       const colLen = Math.ceil(p.outW / 8) * 8;
@@ -127,76 +314,102 @@ export class SimdConvEngine implements Engine {
       const cols = this.heap.f32(colDiv, colLen);
       cols.fill(1);
       cols.set(divisors(p.outW, p.sW, p.padW, p.kW, p.W, p.countIncludePad));
-      this.k.f32_avgpool(src.image(0), src.rowStride, src.planeStride, p.sH, p.kH * p.kW, offsets,
-        p.N * p.C, p.outH, p.outW, rowDiv, colDiv, y);
-      return 'avgpool';
+      const taps = p.kH * p.kW;
+      return {
+        algorithm: 'avgpool',
+        job: {
+          def: AVGPOOL, nt: threads(p.outLength * taps * COST.poolTap + src.paddedFloats * COST.copy, p.N * p.C),
+          args: {
+            x: src.x, imageBytes: src.imageBytes, C: src.C, H: src.H, W: src.W, padTop: src.padTop, padLeft: src.padLeft,
+            hp: src.hp, sW: src.sW, wq: src.wq, buf: src.buf, padValue: src.padValue, rowStride: src.rowStride,
+            planeStride: src.planeStride, sH: p.sH, taps, offsets, outH: p.outH, outW: p.outW, y, rowDiv, colDiv,
+          },
+        },
+      };
     });
   }
 
-  globalAvgPool2d(input: Tensor, options: { out?: Float32Array } = {}): Tensor {
+  private globalAvgPool2dCall(input: Tensor, options: { out?: Float32Array }, mode: Mode): Call {
     this.live('globalAvgPool2d');
     const p = resolveGlobalAvgPool2d(input, options);
-    return this.pool(p, input, (x, y) => {
-      this.k.f32_global_avgpool(x, p.N * p.C, p.H * p.W, y);
-      return 'global-avgpool';
-    });
+    const threads = this.policy(mode);
+    return this.call(p, input.data, (x, y) => ({
+      algorithm: 'global-avgpool',
+      job: {
+        def: GLOBAL_AVGPOOL, nt: threads(input.data.length * COST.copy, p.N * p.C),
+        args: { x, C: p.N * p.C, n: p.H * p.W, y },
+      },
+    }));
   }
 
-  relu(input: Tensor, options: { out?: Float32Array } = {}): Tensor {
+  private reluCall(input: Tensor, options: { out?: Float32Array }, mode: Mode): Call {
     this.live('relu');
     const p = resolveRelu(input, options);
     const n = p.length;
-    const scratch = new Scratch(this.heap, 'relu');
-    try {
-      const x = scratch.put(input.data, 'input');
-      this.k.f32_clamp(x, x, n, 0, Infinity);
-      this.lastCall = { op: 'relu', algorithm: 'clamp', workspaceBytes: 0 };
-      return this.result(x, n, p.outShape, p.out);
-    } finally {
-      scratch.releaseAll();
-    }
+    const threads = this.policy(mode);
+    return this.call(p, input.data, (x) => ({
+      algorithm: 'clamp',
+      job: { def: CLAMP, nt: threads(n * COST.copy, Math.ceil(n / 16)), args: { x, y: x, n, lo: 0, hi: Infinity } },
+    }), true);
   }
 
-  im2col(input: Tensor, options: Im2colOptions): Tensor {
+  private im2colCall(input: Tensor, options: Im2colOptions, mode: Mode): Call {
     this.live('im2col');
     const p = resolveIm2col(input, options);
-    const rows = p.C * p.kH * p.kW;
+    const threads = this.policy(mode);
     const cols = p.outH * p.outW;
-    const outLen = p.N * rows * cols;
-    const scratch = new Scratch(this.heap, 'im2col');
-    try {
-      const y = scratch.alloc(outLen * 4, 'output');
-      const x = scratch.put(input.data, 'input');
-      for (let n = 0; n < p.N; n++) {
-        this.k.f32_im2col(x + n * p.C * p.H * p.W * 4, p.C, p.H, p.W, p.kH, p.kW, p.sH, p.sW, p.dH, p.dW,
-          p.padTop, p.padLeft, p.outW, 0, cols, y + n * rows * cols * 4, cols);
+    return this.call(p, input.data, (x, y) => ({
+      algorithm: 'im2col',
+      job: {
+        def: IM2COL, nt: threads(p.outLength * COST.copy, p.N * Math.ceil(cols / 8)),
+        args: {
+          x, imageBytes: p.C * p.H * p.W * 4, N: p.N, C: p.C, H: p.H, W: p.W, kH: p.kH, kW: p.kW, sH: p.sH, sW: p.sW,
+          dH: p.dH, dW: p.dW, padTop: p.padTop, padLeft: p.padLeft, outW: p.outW, cols, y,
+          outImageBytes: p.C * p.kH * p.kW * cols * 4,
+        },
+      },
+    }));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // async form, lifetime, test hooks
+  // ------------------------------------------------------------------------------------------
+
+  run<O extends AsyncOp>(op: O, ...args: Parameters<Engine[O]>): Promise<Tensor> {
+    return (async () => {
+      const a = args as unknown[];
+      let call: Call;
+      switch (op as AsyncOp) {
+        case 'conv2d': call = this.conv2dCall(a[0] as Tensor, a[1] as Tensor, (a[2] ?? {}) as Conv2dOptions, 'async'); break;
+        case 'conv1d': call = this.conv1dCall(a[0] as Tensor, a[1] as Tensor, (a[2] ?? {}) as Conv1dOptions, 'async'); break;
+        case 'maxPool2d': call = this.maxPool2dCall(a[0] as Tensor, a[1] as MaxPool2dOptions, 'async'); break;
+        case 'avgPool2d': call = this.avgPool2dCall(a[0] as Tensor, a[1] as AvgPool2dOptions, 'async'); break;
+        case 'globalAvgPool2d': call = this.globalAvgPool2dCall(a[0] as Tensor, (a[1] ?? {}) as { out?: Float32Array }, 'async'); break;
+        case 'relu': call = this.reluCall(a[0] as Tensor, (a[1] ?? {}) as { out?: Float32Array }, 'async'); break;
+        case 'im2col': call = this.im2colCall(a[0] as Tensor, a[1] as Im2colOptions, 'async'); break;
+        default:
+          throw new ArgumentError('run', 'op', "one of 'conv2d', 'conv1d', 'maxPool2d', 'avgPool2d', 'globalAvgPool2d', 'relu', 'im2col'", op);
       }
-      this.lastCall = { op: 'im2col', algorithm: 'im2col', workspaceBytes: 0 };
-      return this.result(y, outLen, p.outShape, p.out);
-    } finally {
-      scratch.releaseAll();
-    }
+      return this.executeAsync(call);
+    })();
+  }
+
+  /**
+   * Test hook (not part of the API): the next job that runs on more than one thread has its
+   * last worker throw ('throw') or end its thread ('exit') before computing.
+   * @internal
+   */
+  _injectWorkerFault(kind: 'throw' | 'exit'): void {
+    if (this.pool === null) throw new Error('no thread pool');
+    this.pool.injectFault(kind);
   }
 
   dispose(): void {
     if (this.disposed) return;
     for (const layer of this.layers) layer.dispose();
     this.layers.clear();
+    this.pool?.dispose();
     this.disposed = true;
-  }
-
-  private pool(p: ResolvedPool2d, input: Tensor, body: (x: number, y: number, scratch: Scratch) => string): Tensor {
-    const outLen = p.outLength;
-    const scratch = new Scratch(this.heap, p.op);
-    try {
-      const y = scratch.alloc(outLen * 4, 'output');
-      const x = scratch.put(input.data, 'input');
-      const algorithm = body(x, y, scratch);
-      this.lastCall = { op: p.op, algorithm, workspaceBytes: scratch.workspaceBytes };
-      return this.result(y, outLen, p.outShape, p.out);
-    } finally {
-      scratch.releaseAll();
-    }
   }
 
   private tapOffsets(p: Pool2dParams, src: { wq: number; rowStride: number; planeStride: number }, scratch: Scratch): number {

@@ -92,6 +92,26 @@ export class MemoryLimitError extends SimdConvError {
  */
 export class UnsupportedError extends SimdConvError {}
 
+/**
+ * A worker thread failed during the call (it threw, or its thread exited). The call's result
+ * is lost, nothing else is: the engine has stopped the pool and starts a fresh one on the next
+ * threaded call. `argument` is 'threads'; `worker` is the failing worker's index (0-based,
+ * the calling thread not counted) and `detail` what it reported.
+ *
+ *   conv2d: worker 1 of the thread pool failed: RuntimeError: unreachable (the pool is restarted on the next call)
+ */
+export class WorkerError extends SimdConvError {
+  readonly worker: number;
+  readonly detail: string;
+
+  constructor(op: string, worker: number, detail: string) {
+    super(op, 'threads', 'a thread pool whose workers do not fail', detail);
+    this.worker = worker;
+    this.detail = detail;
+    this.message = `${op}: worker ${worker} of the thread pool failed: ${detail} (the pool is restarted on the next call)`;
+  }
+}
+
 // name and code live on the prototypes, so they are right in stack traces and not own fields.
 for (const [cls, name, code] of [
   [SimdConvError, 'SimdConvError', 'ERR_SIMDCONV'],
@@ -100,6 +120,7 @@ for (const [cls, name, code] of [
   [DataTypeError, 'DataTypeError', 'ERR_SIMDCONV_DATA_TYPE'],
   [MemoryLimitError, 'MemoryLimitError', 'ERR_SIMDCONV_MEMORY_LIMIT'],
   [UnsupportedError, 'UnsupportedError', 'ERR_SIMDCONV_UNSUPPORTED'],
+  [WorkerError, 'WorkerError', 'ERR_SIMDCONV_WORKER'],
 ] as const) {
   Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
   Object.defineProperty(cls.prototype, 'code', { value: code, configurable: true });

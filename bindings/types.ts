@@ -117,8 +117,19 @@ export type Isa = 'simd' | 'relaxed';
 export interface LoadOptions {
   /** 'auto' (default) picks relaxed when the runtime validates it, else simd. */
   isa?: 'auto' | Isa;
-  /** Explicit module bytes or URL, overriding the embedded build. */
+  /**
+   * Explicit module bytes or URL, overriding the embedded build. With threads > 1 it must be a
+   * threads build (simdconv.<isa>-mt.wasm: imports a shared memory).
+   */
   wasm?: BufferSource | URL | string;
+  /**
+   * Threads per call (default 1). n > 1: a pool of workers over one shared memory (Node
+   * worker_threads, browser Web Workers; the page must be cross-origin isolated). 'auto':
+   * os.availableParallelism() / navigator.hardwareConcurrency, at most 8, and 1 where shared
+   * memory is unavailable (engine.threadsReason says why); an explicit n > 1 there throws
+   * UnsupportedError. Results are bit-identical whatever the count. See docs/threads.md.
+   */
+  threads?: number | 'auto';
 }
 
 /** Work space and timing facts of the last call, for benchmarks and the demo. */
@@ -128,16 +139,27 @@ export interface CallInfo {
   algorithm: string;
   /** bytes of scratch the kernels used beyond input, weights and output */
   workspaceBytes: number;
+  /** threads that computed the call (1 when it was too small to split, or ran single-threaded) */
+  threads: number;
 }
 
 export interface PreparedConv2d {
   readonly params: Omit<Conv2dParams, 'N' | 'H' | 'W' | 'outH' | 'outW' | 'macs'>;
   run(input: Tensor, options?: { out?: Float32Array }): Tensor;
+  /** As run(), on the pool's workers without blocking the calling thread (see Engine.run). */
+  runAsync(input: Tensor, options?: { out?: Float32Array }): Promise<Tensor>;
   dispose(): void;
 }
 
+/** The ops Engine.run can call. */
+export type AsyncOp = 'conv2d' | 'conv1d' | 'maxPool2d' | 'avgPool2d' | 'globalAvgPool2d' | 'relu' | 'im2col';
+
 export interface Engine {
   readonly isa: Isa;
+  /** threads a call may use (1 = no pool) */
+  readonly threads: number;
+  /** why `threads` is what it is: what was asked, what was found, any fallback */
+  readonly threadsReason: string;
   /** info about the most recent call */
   readonly lastCall: CallInfo | null;
   conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor;
@@ -148,5 +170,12 @@ export interface Engine {
   globalAvgPool2d(input: Tensor, options?: { out?: Float32Array }): Tensor;
   relu(input: Tensor, options?: { out?: Float32Array }): Tensor;
   im2col(input: Tensor, options: Im2colOptions): Tensor;
+  /**
+   * Any op above, awaited: `await engine.run('conv2d', input, weight, options)`. On a browser
+   * main thread (which may not block) the pool's workers compute while the caller awaits, and
+   * calls are queued; elsewhere it runs the synchronous method. Same results, bit for bit.
+   */
+  run<O extends AsyncOp>(op: O, ...args: Parameters<Engine[O]>): Promise<Tensor>;
+  /** Stops the thread pool's workers and frees the prepared layers. */
   dispose(): void;
 }

@@ -4,6 +4,7 @@
  * no path configuration is needed; explicit bytes or a URL override that.
  */
 import { ArgumentError, UnsupportedError } from './errors.js';
+import { MEMORY_LIMIT } from './memory.js';
 import type { Isa, LoadOptions } from './types.js';
 
 /** The kernels' exports, as the bindings call them (pointers are byte offsets). */
@@ -13,26 +14,28 @@ export interface KernelExports {
   relaxed(): number;
   pack_f32_gemm_oihw(weight: number, bias: number, packed: number, groups: number, m: number, k: number): void;
   f32_pad_phase(src: number, c: number, h: number, w: number, padTop: number, padLeft: number,
-    hp: number, sW: number, wq: number, value: number, dst: number): void;
+    hp: number, sW: number, wq: number, value: number, dst: number, cBegin: number, cEnd: number): void;
   f32_im2col(x: number, c: number, h: number, w: number, kH: number, kW: number, sH: number, sW: number,
     dH: number, dW: number, padTop: number, padLeft: number, outW: number, p0: number, ncols: number,
     dst: number, ldd: number): void;
   f32_conv2d_gemm(im2col: number, x: number, c: number, h: number, w: number, kH: number, kW: number,
     sH: number, sW: number, dH: number, dW: number, padTop: number, padLeft: number, outH: number, outW: number,
-    packed: number, m: number, col: number, nc: number, y: number, actMin: number, actMax: number): void;
+    packed: number, m: number, col: number, nc: number, y: number, actMin: number, actMax: number,
+    pBegin: number, pEnd: number): void;
   f32_conv2d_direct(xp: number, rowStride: number, sH: number, k: number, offsets: number, packed: number,
-    m: number, outH: number, outW: number, y: number, actMin: number, actMax: number): void;
+    m: number, outH: number, outW: number, y: number, actMin: number, actMax: number, oyBegin: number, oyEnd: number): void;
   f32_conv_offsets(dst: number, c: number, kH: number, kW: number, dH: number, dW: number, sW: number,
     wq: number, rowStride: number, planeStride: number): void;
   f32_dwconv(xp: number, rowStride: number, planeStride: number, sH: number, dH: number, taps: number,
     offsets: number, weight: number, bias: number, c: number, mult: number, outH: number, outW: number,
-    y: number, actMin: number, actMax: number): void;
+    y: number, actMin: number, actMax: number, ocBegin: number, ocEnd: number): void;
   f32_maxpool(xp: number, rowStride: number, planeStride: number, sH: number, taps: number, offsets: number,
-    c: number, outH: number, outW: number, y: number): void;
-  f32_maxpool_2x2s2(x: number, c: number, h: number, w: number, outH: number, outW: number, y: number): void;
+    c: number, outH: number, outW: number, y: number, cBegin: number, cEnd: number): void;
+  f32_maxpool_2x2s2(x: number, c: number, h: number, w: number, outH: number, outW: number, y: number,
+    cBegin: number, cEnd: number): void;
   f32_avgpool(xp: number, rowStride: number, planeStride: number, sH: number, taps: number, offsets: number,
-    c: number, outH: number, outW: number, rowDiv: number, colDiv: number, y: number): void;
-  f32_global_avgpool(x: number, c: number, n: number, y: number): void;
+    c: number, outH: number, outW: number, rowDiv: number, colDiv: number, y: number, cBegin: number, cEnd: number): void;
+  f32_global_avgpool(x: number, c: number, n: number, y: number, cBegin: number, cEnd: number): void;
   f32_clamp(x: number, y: number, n: number, lo: number, hi: number): void;
 }
 
@@ -90,8 +93,10 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-async function embeddedBytes(isa: Isa): Promise<BufferSource> {
-  const mod = isa === 'relaxed' ? await import('./generated/relaxed.js') : await import('./generated/simd.js');
+async function embeddedBytes(isa: Isa, threads = false): Promise<BufferSource> {
+  const mod = threads
+    ? isa === 'relaxed' ? await import('./generated/relaxed-mt.js') : await import('./generated/simd-mt.js')
+    : isa === 'relaxed' ? await import('./generated/relaxed.js') : await import('./generated/simd.js');
   return decodeBase64(mod.wasmBase64);
 }
 
@@ -121,4 +126,49 @@ export async function instantiate(isa: Isa, override?: LoadOptions['wasm']): Pro
       `the ${isa} build (or pass isa: '${exports.relaxed() ? 'relaxed' : 'simd'}')`, exports.relaxed() ? 'the relaxed build' : 'the simd build');
   }
   return exports;
+}
+
+/** Pages of the shared memory's maximum: the threads builds declare exactly this (build-wasm.mjs). */
+const SHARED_MAX_PAGES = MEMORY_LIMIT / 65536;
+
+export interface SharedModule {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** the calling thread's instance */
+  kernels: KernelExports;
+}
+
+/**
+ * Compiles the threads build of `isa` (imports a shared memory) and instantiates it for the
+ * calling thread over a new shared memory; workers instantiate the same module over it.
+ * Throws UnsupportedError if the runtime does not validate it or the override is not a
+ * threads build.
+ */
+export async function instantiateShared(isa: Isa, override?: LoadOptions['wasm']): Promise<SharedModule> {
+  const bytes = override !== undefined ? await bytesFrom(override) : await embeddedBytes(isa, true);
+  if (!WebAssembly.validate(bytes)) {
+    throw new UnsupportedError('load', override !== undefined ? 'options.wasm' : 'options.threads',
+      'a threads build this runtime validates (Wasm threads and SIMD), or threads: 1', `simdconv.${isa}-mt.wasm`);
+  }
+  const module = await WebAssembly.compile(bytes);
+  const importsMemory = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
+  if (!importsMemory) {
+    throw new UnsupportedError('load', 'options.wasm',
+      `a threads build (simdconv.${isa}-mt.wasm, which imports a shared memory) when threads > 1`, 'a build with its own memory');
+  }
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: 2, maximum: SHARED_MAX_PAGES, shared: true });
+  } catch (e) {
+    // a shared memory reserves its maximum up front: 32-bit / memory-starved runtimes refuse
+    throw new UnsupportedError('load', 'options.threads',
+      `1 here: this runtime cannot reserve a ${MEMORY_LIMIT / 2 ** 30} GiB shared memory`, String(e));
+  }
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const kernels = instance.exports as unknown as KernelExports;
+  if ((kernels.relaxed() === 1) !== (isa === 'relaxed')) {
+    throw new ArgumentError('load', 'options.wasm',
+      `the ${isa} build (or pass isa: '${kernels.relaxed() ? 'relaxed' : 'simd'}')`, kernels.relaxed() ? 'the relaxed build' : 'the simd build');
+  }
+  return { module, memory, kernels };
 }

@@ -8,18 +8,20 @@
  *   xp          padded plane of the group's first channel; rowStride/planeStride in floats
  *   packed      pack_f32_gemm_oihw blocks of this group (M rows, K = Cg·kH·kW)
  *   y           output of the group, M planes of outH×outW
+ *   oyBegin/End output rows [oyBegin, oyEnd) to compute (0, outH for all; threads split here)
  */
 import { f32_igemm_4x8 } from '../gemm/f32-gemm-4x8';
 
 export function f32_conv2d_direct(
   xp: usize, rowStride: i32, sH: i32, k: i32, offsets: usize,
   packed: usize, m: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
+  oyBegin: i32, oyEnd: i32,
 ): void {
   const vmin = f32x4.splat(actMin);
   const vmax = f32x4.splat(actMax);
   const blockBytes = <usize>(4 + 4 * k) << 2;
   const plane = <usize>(outH * outW) << 2;
-  for (let oy = 0; oy < outH; oy++) {
+  for (let oy = oyBegin; oy < oyEnd; oy++) {
     const xrow = xp + (<usize>(oy * sH * rowStride) << 2);
     const yrow = y + (<usize>(oy * outW) << 2);
     for (let ox0 = 0; ox0 < outW; ox0 += 8) {

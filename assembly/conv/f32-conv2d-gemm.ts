@@ -7,6 +7,8 @@
  *                   rows H·W floats apart; no copy at all.
  * For each panel the 4-row blocks of A run over all 8-column tiles of the panel, so a
  * 4×K block of A stays in L1 while the K×nc panel of B stays in L2.
+ * Only output columns [pBegin, pEnd) are computed (0, outH·outW for all; threads split here,
+ * each with its own `col` panel).
  * Preconditions: packed holds pack_f32_gemm_oihw blocks for this group; 32 bytes past the end
  * of B's last row are readable; y has M·P floats (row stride P).
  */
@@ -18,6 +20,7 @@ export function f32_conv2d_gemm(
   x: usize, c: i32, h: i32, w: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32,
   padTop: i32, padLeft: i32, outH: i32, outW: i32,
   packed: usize, m: i32, col: usize, nc: i32, y: usize, actMin: f32, actMax: f32,
+  pBegin: i32, pEnd: i32,
 ): void {
   const vmin = f32x4.splat(actMin);
   const vmax = f32x4.splat(actMax);
@@ -25,8 +28,8 @@ export function f32_conv2d_gemm(
   const p = outH * outW;
   const blockBytes = <usize>(4 + 4 * k) << 2;
   const ldc = <usize>p << 2;
-  for (let p0 = 0; p0 < p; p0 += nc) {
-    const ncols = min(nc, p - p0);
+  for (let p0 = pBegin; p0 < pEnd; p0 += nc) {
+    const ncols = min(nc, pEnd - p0);
     let b: usize;
     let ldb: usize;
     if (im2col) {

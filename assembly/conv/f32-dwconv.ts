@@ -6,18 +6,20 @@
  * c = 1; weights are the raw [C·mult][kH·kW] array, bias 0 = none.
  * Three output rows are computed together (6 accumulators to hide the FMA latency); the
  * rows left over go one at a time.
+ * Only output channels [ocBegin, ocEnd) are computed (0, c·mult for all; threads split here).
  */
 import { fma, clamp, storeLanes8 } from '../simd';
 
 export function f32_dwconv(
   xp: usize, rowStride: i32, planeStride: i32, sH: i32, dH: i32, taps: i32, offsets: usize,
   weight: usize, bias: usize, c: i32, mult: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
+  ocBegin: i32, ocEnd: i32,
 ): void {
   const vmin = f32x4.splat(actMin);
   const vmax = f32x4.splat(actMax);
   const outPlane = <usize>(outH * outW) << 2;
-  let yc = y;
-  for (let oc = 0; oc < c * mult; oc++) {
+  let yc = y + <usize>ocBegin * outPlane;
+  for (let oc = ocBegin; oc < ocEnd; oc++) {
     const plane = xp + (<usize>((oc / mult) * planeStride) << 2);
     const w = weight + (<usize>(oc * taps) << 2);
     const vbias = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : 0);

@@ -7,15 +7,16 @@
  * modulo sW: padded column col lives at phase col % sW, position col / sW. Layout, in floats:
  *   dst[((c·Hp + row)·sW + phase)·Wq + pos],   Wq = ceil(Wp / sW), row stride sW·Wq.
  * With sW = 1 this is the ordinary zero/-inf padded copy.
+ * Only channels [cBegin, cEnd) are copied (0, c for all; threads split here).
  */
 export function f32_pad_phase(
   src: usize, c: i32, h: i32, w: i32, padTop: i32, padLeft: i32,
-  hp: i32, sW: i32, wq: i32, value: f32, dst: usize,
+  hp: i32, sW: i32, wq: i32, value: f32, dst: usize, cBegin: i32, cEnd: i32,
 ): void {
   const rowFloats = sW * wq;
   const vfill = f32x4.splat(value);
-  let d = dst;
-  for (let ch = 0; ch < c; ch++) {
+  let d = dst + (<usize>(cBegin * hp * rowFloats) << 2);
+  for (let ch = cBegin; ch < cEnd; ch++) {
     const plane = src + (<usize>(ch * h * w) << 2);
     for (let row = 0; row < hp; row++) {
       const iy = row - padTop;

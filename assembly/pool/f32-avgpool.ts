@@ -4,15 +4,16 @@
  * +0 (padding taps add 0, which leaves the sum unchanged), then divided once by
  * rowDiv[oy]·colDiv[ox] — PyTorch's divisor factorises into a row count and a column count in
  * both count_include_pad modes, and the product of two small integers is exact.
+ * Only planes [cBegin, cEnd) are computed (0, c for all; threads split here).
  */
 import { storeLanes8 } from '../simd';
 
 export function f32_avgpool(
   xp: usize, rowStride: i32, planeStride: i32, sH: i32, taps: i32, offsets: usize,
-  c: i32, outH: i32, outW: i32, rowDiv: usize, colDiv: usize, y: usize,
+  c: i32, outH: i32, outW: i32, rowDiv: usize, colDiv: usize, y: usize, cBegin: i32, cEnd: i32,
 ): void {
-  let yc = y;
-  for (let ch = 0; ch < c; ch++) {
+  let yc = y + (<usize>(cBegin * outH * outW) << 2);
+  for (let ch = cBegin; ch < cEnd; ch++) {
     const plane = xp + (<usize>(ch * planeStride) << 2);
     for (let oy = 0; oy < outH; oy++) {
       const xrow = plane + (<usize>(oy * sH * rowStride) << 2);

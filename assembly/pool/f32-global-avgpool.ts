@@ -2,11 +2,12 @@
  * f32_global_avgpool: mean of each of C planes of n floats (adaptive_avg_pool2d(x, 1)).
  * Four lanes of partial sums, reduced at the end: a different summation order from the
  * reference, so results are in the bounded tier (n = H·W) of DESIGN.md.
+ * Only planes [cBegin, cEnd) are computed (0, c for all; threads split here).
  */
-export function f32_global_avgpool(x: usize, c: i32, n: i32, y: usize): void {
+export function f32_global_avgpool(x: usize, c: i32, n: i32, y: usize, cBegin: i32, cEnd: i32): void {
   const fn = <f32>n;
-  let p = x;
-  for (let ch = 0; ch < c; ch++) {
+  let p = x + (<usize>cBegin * <usize>n << 2);
+  for (let ch = cBegin; ch < cEnd; ch++) {
     let vsum = f32x4.splat(0);
     let i = 0;
     for (; i + 4 <= n; i += 4) {

@@ -3,15 +3,17 @@
  * SIMD along the output width, 8 pixels a step. Taps are given as byte offsets
  * (f32_conv_offsets with c = 1). NaN propagates: Wasm's f32x4.max returns NaN if either
  * operand is NaN, as PyTorch's max_pool2d does.
+ * Only planes [cBegin, cEnd) are computed (0, c for all; threads split here), as in
+ * f32_maxpool_2x2s2.
  */
 import { storeLanes8 } from '../simd';
 
 export function f32_maxpool(
   xp: usize, rowStride: i32, planeStride: i32, sH: i32, taps: i32, offsets: usize,
-  c: i32, outH: i32, outW: i32, y: usize,
+  c: i32, outH: i32, outW: i32, y: usize, cBegin: i32, cEnd: i32,
 ): void {
-  let yc = y;
-  for (let ch = 0; ch < c; ch++) {
+  let yc = y + (<usize>(cBegin * outH * outW) << 2);
+  for (let ch = cBegin; ch < cEnd; ch++) {
     const plane = xp + (<usize>(ch * planeStride) << 2);
     for (let oy = 0; oy < outH; oy++) {
       const xrow = plane + (<usize>(oy * sH * rowStride) << 2);
@@ -37,10 +39,12 @@ export function f32_maxpool(
  * (no copy): 4 outputs from 2 rows × 8 inputs, pairs combined with shuffles.
  * Precondition: outW = ⌊W/2⌋, outH = ⌊H/2⌋; 32 bytes past the input are readable.
  */
-export function f32_maxpool_2x2s2(x: usize, c: i32, h: i32, w: i32, outH: i32, outW: i32, y: usize): void {
+export function f32_maxpool_2x2s2(
+  x: usize, c: i32, h: i32, w: i32, outH: i32, outW: i32, y: usize, cBegin: i32, cEnd: i32,
+): void {
   const rowBytes = <usize>w << 2;
-  let yc = y;
-  for (let ch = 0; ch < c; ch++) {
+  let yc = y + (<usize>(cBegin * outH * outW) << 2);
+  for (let ch = cBegin; ch < cEnd; ch++) {
     const plane = x + (<usize>(ch * h * w) << 2);
     for (let oy = 0; oy < outH; oy++) {
       const r0 = plane + (<usize>(2 * oy) * rowBytes);

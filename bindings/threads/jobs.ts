@@ -1,0 +1,252 @@
+/**
+ * Jobs: the kernel calls of one op, written once and run by every thread of the call for its
+ * own index (tid of nt). The split is a pure function of (arguments, tid, nt), so the calling
+ * thread and the workers agree on it without talking, and it never splits a reduction: each
+ * output element is computed by exactly one kernel call, with the same code and the same
+ * summation order as with one thread — results are bit-identical to threads: 1.
+ *
+ *   direct      per image: pad (channels) · barrier · output rows, or 4-channel blocks
+ *   gemm        output columns (8-column tiles; each thread its own im2col panel), or
+ *               4-channel blocks (pointwise), over images × groups
+ *   dwconv      per image: pad (channels) · barrier · output channels
+ *   maxpool / avgpool            pad (planes) · barrier · planes
+ *   maxpool2x2 / gavgpool        planes
+ *   clamp       16-float chunks;  im2col  8-column tiles over images
+ *
+ * With one thread the barriers are no-ops and each kernel gets its full range, as before
+ * threads existed.
+ */
+import type { KernelExports } from '../wasm.js';
+
+export type Sync = () => void;
+
+export interface JobDef<F extends string = string> {
+  readonly id: number;
+  readonly name: string;
+  readonly fields: readonly F[];
+  run(k: KernelExports, a: Readonly<Record<F, number>>, tid: number, nt: number, sync: Sync): void;
+}
+
+/** One call's work, ready to run: which job, its arguments, and how many threads it should use. */
+export interface Job<F extends string = string> {
+  readonly def: JobDef<F>;
+  readonly args: Readonly<Record<F, number>>;
+  readonly nt: number;
+}
+
+/** [begin, end) of `units` for thread tid of nt: contiguous, sizes differ by at most one. */
+export function share(units: number, tid: number, nt: number): [number, number] {
+  return [Math.floor((units * tid) / nt), Math.floor((units * (tid + 1)) / nt)];
+}
+
+/**
+ * Calls fn(segment, lo, hi) for each piece of units [u0, u1) cut at multiples of segLength:
+ * unit u is (segment ⌊u / segLength⌋, offset u mod segLength); lo/hi are offsets.
+ */
+function segments(u0: number, u1: number, segLength: number, fn: (segment: number, lo: number, hi: number) => void): void {
+  for (let s = Math.floor(u0 / segLength); s * segLength < u1; s++) {
+    const base = s * segLength;
+    const lo = Math.max(u0, base) - base;
+    const hi = Math.min(u1, base + segLength) - base;
+    if (lo < hi) fn(s, lo, hi);
+  }
+}
+
+function define<const F extends string>(def: JobDef<F>): JobDef<F> {
+  return def;
+}
+
+/** Fields of the padded phase-split source (conv.ts padLayout); buf = 0: read x in place. */
+const PAD = ['x', 'imageBytes', 'C', 'H', 'W', 'padTop', 'padLeft', 'hp', 'sW', 'wq', 'buf', 'padValue'] as const;
+type PadArgs = Readonly<Record<(typeof PAD)[number], number>>;
+
+/** Pads image n (channels split over the threads), then waits for all; returns the plane base. */
+function padImage(k: KernelExports, a: PadArgs, n: number, tid: number, nt: number, sync: Sync): number {
+  const src = a.x + n * a.imageBytes;
+  if (a.buf === 0) return src;
+  const [c0, c1] = share(a.C, tid, nt);
+  if (c0 < c1) k.f32_pad_phase(src, a.C, a.H, a.W, a.padTop, a.padLeft, a.hp, a.sW, a.wq, a.padValue, a.buf, c0, c1);
+  sync();
+  return a.buf;
+}
+
+export const DIRECT = define({
+  id: 1,
+  name: 'direct',
+  fields: [...PAD, 'N', 'rowStride', 'planeStride', 'sH', 'kk', 'offsets', 'packed', 'groups', 'cPerGroup',
+    'kPerGroup', 'groupBytes', 'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax', 'byChannels'],
+  run(k, a, tid, nt, sync) {
+    const blockBytes = (4 + 4 * a.kk) * 4;
+    const mb = Math.ceil(a.kPerGroup / 4);
+    const planeBytes = a.outH * a.outW * 4;
+    const groupIn = a.cPerGroup * a.planeStride * 4;
+    for (let n = 0; n < a.N; n++) {
+      const xp = padImage(k, a, n, tid, nt, sync);
+      const y = a.y + n * a.outImageBytes;
+      if (a.byChannels) {
+        const [b0, b1] = share(a.groups * mb, tid, nt);
+        segments(b0, b1, mb, (g, lo, hi) => {
+          k.f32_conv2d_direct(xp + g * groupIn, a.rowStride, a.sH, a.kk, a.offsets, a.packed + g * a.groupBytes + lo * blockBytes,
+            Math.min(a.kPerGroup, hi * 4) - lo * 4, a.outH, a.outW, y + (g * a.kPerGroup + lo * 4) * planeBytes,
+            a.actMin, a.actMax, 0, a.outH);
+        });
+      } else {
+        const [r0, r1] = share(a.outH, tid, nt);
+        for (let g = 0; r0 < r1 && g < a.groups; g++) {
+          k.f32_conv2d_direct(xp + g * groupIn, a.rowStride, a.sH, a.kk, a.offsets, a.packed + g * a.groupBytes,
+            a.kPerGroup, a.outH, a.outW, y + g * a.kPerGroup * planeBytes, a.actMin, a.actMax, r0, r1);
+        }
+      }
+      if (a.buf !== 0 && n + 1 < a.N) sync(); // the next image's padding overwrites buf
+    }
+  },
+});
+
+export const GEMM = define({
+  id: 2,
+  name: 'gemm',
+  fields: ['im2col', 'x', 'imageBytes', 'N', 'groups', 'cPerGroup', 'H', 'W', 'kH', 'kW', 'sH', 'sW', 'dH', 'dW',
+    'padTop', 'padLeft', 'outH', 'outW', 'packed', 'groupBytes', 'kPerGroup', 'col', 'colBytes', 'nc', 'y',
+    'outImageBytes', 'actMin', 'actMax', 'byChannels'],
+  run(k, a, tid, nt) {
+    const P = a.outH * a.outW;
+    const groupIn = a.cPerGroup * a.H * a.W * 4;
+    const groupOut = a.kPerGroup * P * 4;
+    const call = (s: number, packed: number, m: number, yOffset: number, p0: number, p1: number) => {
+      const n = Math.floor(s / a.groups);
+      const g = s - n * a.groups;
+      k.f32_conv2d_gemm(a.im2col, a.x + n * a.imageBytes + g * groupIn, a.cPerGroup, a.H, a.W, a.kH, a.kW, a.sH, a.sW,
+        a.dH, a.dW, a.padTop, a.padLeft, a.outH, a.outW, packed + g * a.groupBytes, m, a.col + tid * a.colBytes, a.nc,
+        a.y + n * a.outImageBytes + g * groupOut + yOffset, a.actMin, a.actMax, p0, p1);
+    };
+    if (a.byChannels) {
+      const mb = Math.ceil(a.kPerGroup / 4);
+      const blockBytes = (4 + 4 * a.cPerGroup * a.kH * a.kW) * 4;
+      const [u0, u1] = share(a.N * a.groups * mb, tid, nt);
+      segments(u0, u1, mb, (s, lo, hi) =>
+        call(s, a.packed + lo * blockBytes, Math.min(a.kPerGroup, hi * 4) - lo * 4, lo * 4 * P * 4, 0, P));
+    } else {
+      const tiles = Math.ceil(P / 8);
+      const [u0, u1] = share(a.N * a.groups * tiles, tid, nt);
+      segments(u0, u1, tiles, (s, lo, hi) => call(s, a.packed, a.kPerGroup, 0, lo * 8, Math.min(P, hi * 8)));
+    }
+  },
+});
+
+export const DWCONV = define({
+  id: 3,
+  name: 'dwconv',
+  fields: [...PAD, 'N', 'rowStride', 'planeStride', 'sH', 'dH', 'taps', 'offsets', 'weight', 'bias', 'mult',
+    'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax'],
+  run(k, a, tid, nt, sync) {
+    const [o0, o1] = share(a.C * a.mult, tid, nt);
+    for (let n = 0; n < a.N; n++) {
+      const xp = padImage(k, a, n, tid, nt, sync);
+      if (o0 < o1) {
+        k.f32_dwconv(xp, a.rowStride, a.planeStride, a.sH, a.dH, a.taps, a.offsets, a.weight, a.bias, a.C, a.mult,
+          a.outH, a.outW, a.y + n * a.outImageBytes, a.actMin, a.actMax, o0, o1);
+      }
+      if (a.buf !== 0 && n + 1 < a.N) sync();
+    }
+  },
+});
+
+const POOL = [...PAD, 'rowStride', 'planeStride', 'sH', 'taps', 'offsets', 'outH', 'outW', 'y'] as const;
+
+export const MAXPOOL = define({
+  id: 4,
+  name: 'maxpool',
+  fields: POOL,
+  run(k, a, tid, nt, sync) {
+    const xp = padImage(k, a, 0, tid, nt, sync);
+    const [c0, c1] = share(a.C, tid, nt);
+    if (c0 < c1) k.f32_maxpool(xp, a.rowStride, a.planeStride, a.sH, a.taps, a.offsets, a.C, a.outH, a.outW, a.y, c0, c1);
+  },
+});
+
+export const AVGPOOL = define({
+  id: 5,
+  name: 'avgpool',
+  fields: [...POOL, 'rowDiv', 'colDiv'],
+  run(k, a, tid, nt, sync) {
+    const xp = padImage(k, a, 0, tid, nt, sync);
+    const [c0, c1] = share(a.C, tid, nt);
+    if (c0 < c1) {
+      k.f32_avgpool(xp, a.rowStride, a.planeStride, a.sH, a.taps, a.offsets, a.C, a.outH, a.outW, a.rowDiv, a.colDiv,
+        a.y, c0, c1);
+    }
+  },
+});
+
+export const MAXPOOL_2X2 = define({
+  id: 6,
+  name: 'maxpool-2x2s2',
+  fields: ['x', 'C', 'H', 'W', 'outH', 'outW', 'y'],
+  run(k, a, tid, nt) {
+    const [c0, c1] = share(a.C, tid, nt);
+    if (c0 < c1) k.f32_maxpool_2x2s2(a.x, a.C, a.H, a.W, a.outH, a.outW, a.y, c0, c1);
+  },
+});
+
+export const GLOBAL_AVGPOOL = define({
+  id: 7,
+  name: 'global-avgpool',
+  fields: ['x', 'C', 'n', 'y'],
+  run(k, a, tid, nt) {
+    const [c0, c1] = share(a.C, tid, nt);
+    if (c0 < c1) k.f32_global_avgpool(a.x, a.C, a.n, a.y, c0, c1);
+  },
+});
+
+export const CLAMP = define({
+  id: 8,
+  name: 'clamp',
+  fields: ['x', 'y', 'n', 'lo', 'hi'],
+  run(k, a, tid, nt) {
+    const [u0, u1] = share(Math.ceil(a.n / 16), tid, nt);
+    const i0 = u0 * 16;
+    const i1 = Math.min(a.n, u1 * 16);
+    if (i0 < i1) k.f32_clamp(a.x + i0 * 4, a.y + i0 * 4, i1 - i0, a.lo, a.hi);
+  },
+});
+
+export const IM2COL = define({
+  id: 9,
+  name: 'im2col',
+  fields: ['x', 'imageBytes', 'N', 'C', 'H', 'W', 'kH', 'kW', 'sH', 'sW', 'dH', 'dW', 'padTop', 'padLeft', 'outW',
+    'cols', 'y', 'outImageBytes'],
+  run(k, a, tid, nt) {
+    const tiles = Math.ceil(a.cols / 8);
+    const [u0, u1] = share(a.N * tiles, tid, nt);
+    segments(u0, u1, tiles, (n, lo, hi) => {
+      const p0 = lo * 8;
+      const p1 = Math.min(a.cols, hi * 8);
+      k.f32_im2col(a.x + n * a.imageBytes, a.C, a.H, a.W, a.kH, a.kW, a.sH, a.sW, a.dH, a.dW, a.padTop, a.padLeft, a.outW,
+        p0, p1 - p0, a.y + n * a.outImageBytes + p0 * 4, a.cols);
+    });
+  },
+});
+
+export const JOBS: readonly JobDef[] = [DIRECT, GEMM, DWCONV, MAXPOOL, AVGPOOL, MAXPOOL_2X2, GLOBAL_AVGPOOL, CLAMP, IM2COL] as
+  readonly JobDef[];
+
+export function jobById(id: number): JobDef {
+  const def = JOBS.find((j) => j.id === id);
+  if (def === undefined) throw new Error(`unknown job id ${id}`);
+  return def;
+}
+
+/** The job's arguments in field order (what the control block carries). */
+export function encodeArgs(def: JobDef, args: Readonly<Record<string, number>>, into: Float64Array): void {
+  def.fields.forEach((f, i) => {
+    into[i] = args[f]!;
+  });
+}
+
+export function decodeArgs(def: JobDef, from: Float64Array): Record<string, number> {
+  const args: Record<string, number> = {};
+  def.fields.forEach((f, i) => {
+    args[f] = from[i]!;
+  });
+  return args;
+}
