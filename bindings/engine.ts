@@ -16,7 +16,7 @@ import {
   resolveGlobalAvgPool2d, resolveIm2col, resolveMaxPool2d, resolveRelu, type ResolvedConv2d,
 } from './params.js';
 import { COST, threadsFor } from './threads/cost.js';
-import { AVGPOOL, CLAMP, GLOBAL_AVGPOOL, IM2COL, MAXPOOL, MAXPOOL_2X2, type Job } from './threads/jobs.js';
+import { AVGPOOL, CLAMP, GLOBAL_AVGPOOL, IM2COL, MAXPOOL, MAXPOOL_2X2, MAXPOOL_3X3, type Job } from './threads/jobs.js';
 import type { ThreadPool } from './threads/pool.js';
 import type {
   AsyncOp, AvgPool2dOptions, CallInfo, Conv1dOptions, Conv2dOptions, Engine, Im2colOptions, Isa,
@@ -280,6 +280,18 @@ export class SimdConvEngine implements Engine {
           job: {
             def: MAXPOOL_2X2, nt: threads(p.outLength * 4 * COST.poolTap, planes),
             args: { x, C: planes, H: p.H, W: p.W, outH: p.outH, outW: p.outW, y },
+          },
+        };
+      }
+      if (p.kH === 3 && p.kW === 3 && p.sH === 2 && p.sW === 2 && p.padH <= 1 && p.padW <= 1 && p.dH === 1 && p.dW === 1) {
+        return {
+          algorithm: 'maxpool-3x3s2',
+          job: {
+            def: MAXPOOL_3X3, nt: threads(p.outLength * 9 * COST.poolTap, planes),
+            args: {
+              x, C: planes, H: p.H, W: p.W, padH: p.padH, padW: p.padW, outH: p.outH, outW: p.outW, y,
+              noNaN: this.k.f32_has_nan(x, planes * p.H * p.W) ? 0 : 1,
+            },
           },
         };
       }

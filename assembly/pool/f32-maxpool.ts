@@ -74,3 +74,94 @@ export function f32_maxpool_2x2s2(
 function max_nan(a: f32, b: f32): f32 {
   return max(a, b); // f32.max propagates NaN
 }
+
+/**
+ * f32_maxpool_3x3s2: the 3×3 / stride 2 / dilation 1 max pool (ResNet's, padding 0 or 1,
+ * ceil mode or not), read straight from the input with no padded copy. Per output row the
+ * window's rows are those of the input in range (a missing row is replaced by a duplicate of a
+ * present one, which leaves the max unchanged); 4 outputs at a time take the column maxima
+ * of 8 + 8 input columns and pick columns 2ox−p, 2ox−p+1, 2ox−p+2 with shuffles. Outputs whose
+ * window leaves the input on the left or right go through a scalar path.
+ * NaN: with `noNaN` (the bindings checked the input with f32_has_nan) the vector maxima are
+ * f32x4.pmax, one instruction on x86; otherwise f32x4.max, which propagates NaN as PyTorch
+ * does but costs V8 a 6–8 instruction fix-up each. Both give the same bits on NaN-free data.
+ * Precondition: 40 bytes past the input are readable. Planes [cBegin, cEnd).
+ */
+export function f32_maxpool_3x3s2(
+  x: usize, c: i32, h: i32, w: i32, padH: i32, padW: i32, outH: i32, outW: i32, y: usize, cBegin: i32, cEnd: i32,
+  noNaN: bool,
+): void {
+  if (noNaN) maxpool3x3s2(true, x, c, h, w, padH, padW, outH, outW, y, cBegin, cEnd);
+  else maxpool3x3s2(false, x, c, h, w, padH, padW, outH, outW, y, cBegin, cEnd);
+}
+
+// @ts-ignore: decorator
+@inline
+function vmax(pseudo: bool, a: v128, b: v128): v128 {
+  return pseudo ? f32x4.pmax(a, b) : f32x4.max(a, b);
+}
+
+// @ts-ignore: decorator
+@inline
+function maxpool3x3s2(
+  pseudo: bool, x: usize, c: i32, h: i32, w: i32, padH: i32, padW: i32, outH: i32, outW: i32, y: usize,
+  cBegin: i32, cEnd: i32,
+): void {
+  const rowBytes = <usize>w << 2;
+  // vector outputs: ox with 2ox − padW ≥ 0 and 2(ox + 3) − padW + 2 ≤ w − 1
+  const vBegin = (padW + 1) >> 1;
+  let yc = y + (<usize>(cBegin * outH * outW) << 2);
+  for (let ch = cBegin; ch < cEnd; ch++) {
+    const plane = x + (<usize>(ch * h * w) << 2);
+    for (let oy = 0; oy < outH; oy++) {
+      const iy = 2 * oy - padH;
+      const iyMid = min(max(iy + 1, 0), h - 1);
+      const r0 = plane + <usize>(iy >= 0 ? iy : iyMid) * rowBytes;
+      const r1 = plane + <usize>iyMid * rowBytes;
+      const r2 = plane + <usize>(iy + 2 < h ? iy + 2 : iyMid) * rowBytes;
+      let ox = 0;
+      for (; ox < outW && ox < vBegin; ox++) store<f32>(yc + (<usize>ox << 2), window3(r0, r1, r2, 2 * ox - padW, w));
+      for (; ox + 4 <= outW && 2 * (ox + 3) - padW + 2 <= w - 1; ox += 4) {
+        const off = <usize>(2 * ox - padW) << 2;
+        const va = vmax(pseudo, vmax(pseudo, v128.load(r0 + off), v128.load(r1 + off)), v128.load(r2 + off));
+        const vb = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 16), v128.load(r1 + off, 16)), v128.load(r2 + off, 16));
+        const vc = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 8), v128.load(r1 + off, 8)), v128.load(r2 + off, 8));
+        const vd = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 24), v128.load(r1 + off, 24)), v128.load(r2 + off, 24));
+        const col0 = v128.shuffle<f32>(va, vb, 0, 2, 4, 6);
+        const col1 = v128.shuffle<f32>(va, vb, 1, 3, 5, 7);
+        const col2 = v128.shuffle<f32>(vc, vd, 0, 2, 4, 6);
+        v128.store(yc + (<usize>ox << 2), vmax(pseudo, vmax(pseudo, col0, col1), col2));
+      }
+      for (; ox < outW; ox++) store<f32>(yc + (<usize>ox << 2), window3(r0, r1, r2, 2 * ox - padW, w));
+      yc += <usize>outW << 2;
+    }
+  }
+}
+
+/** Max over columns [ix, ix + 3) ∩ [0, w) of three rows (at least one column is in range). */
+function window3(r0: usize, r1: usize, r2: usize, ix: i32, w: i32): f32 {
+  const lo = max(ix, 0);
+  const hi = min(ix + 3, w);
+  let m = max(max(load<f32>(r0 + (<usize>lo << 2)), load<f32>(r1 + (<usize>lo << 2))), load<f32>(r2 + (<usize>lo << 2)));
+  for (let i = lo + 1; i < hi; i++) {
+    const o = <usize>i << 2;
+    m = max(max(m, load<f32>(r0 + o)), max(load<f32>(r1 + o), load<f32>(r2 + o)));
+  }
+  return m;
+}
+
+/** f32_has_nan: 1 if any of the n floats at x is NaN, else 0. */
+export function f32_has_nan(x: usize, n: i32): i32 {
+  let vany = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    vany = v128.or(vany, f32x4.ne(v, v));
+  }
+  let any = v128.any_true(vany);
+  for (; i < n; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    any = any || v != v;
+  }
+  return any ? 1 : 0;
+}

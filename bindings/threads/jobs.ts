@@ -10,7 +10,7 @@
  *               4-channel blocks (pointwise), over images × groups
  *   dwconv      per image: pad (channels) · barrier · output channels
  *   maxpool / avgpool            pad (planes) · barrier · planes
- *   maxpool2x2 / gavgpool        planes
+ *   maxpool2x2 / maxpool3x3 / gavgpool   planes
  *   clamp       16-float chunks;  im2col  8-column tiles over images
  *
  * With one thread the barriers are no-ops and each kernel gets its full range, as before
@@ -188,6 +188,16 @@ export const MAXPOOL_2X2 = define({
   },
 });
 
+export const MAXPOOL_3X3 = define({
+  id: 10,
+  name: 'maxpool-3x3s2',
+  fields: ['x', 'C', 'H', 'W', 'padH', 'padW', 'outH', 'outW', 'y', 'noNaN'],
+  run(k, a, tid, nt) {
+    const [c0, c1] = share(a.C, tid, nt);
+    if (c0 < c1) k.f32_maxpool_3x3s2(a.x, a.C, a.H, a.W, a.padH, a.padW, a.outH, a.outW, a.y, c0, c1, a.noNaN);
+  },
+});
+
 export const GLOBAL_AVGPOOL = define({
   id: 7,
   name: 'global-avgpool',
@@ -227,7 +237,8 @@ export const IM2COL = define({
   },
 });
 
-export const JOBS: readonly JobDef[] = [DIRECT, GEMM, DWCONV, MAXPOOL, AVGPOOL, MAXPOOL_2X2, GLOBAL_AVGPOOL, CLAMP, IM2COL] as
+export const JOBS: readonly JobDef[] = [DIRECT, GEMM, DWCONV, MAXPOOL, AVGPOOL, MAXPOOL_2X2, GLOBAL_AVGPOOL, CLAMP, IM2COL,
+  MAXPOOL_3X3] as
   readonly JobDef[];
 
 export function jobById(id: number): JobDef {

@@ -136,6 +136,13 @@ export const MAX_POOL_CASES: PoolCase[] = [
   { x: [2, 5, 13, 11], k: 2, s: 2 },
   { x: [1, 4, 17, 19], k: 3, s: 2, p: 1 },
   { x: [1, 3, 17, 19], k: 3, s: 2, p: 1, ceil: true },
+  // the 3×3 / 2 fast path: even and odd sizes, padding 0 / 1 per axis, ceil mode, tiny inputs
+  { x: [2, 3, 22, 31], k: 3, s: 2, p: 1 },
+  { x: [1, 2, 20, 40], k: 3, s: 2 },
+  { x: [1, 2, 9, 24], k: 3, s: 2, p: [0, 1], ceil: true },
+  { x: [1, 2, 10, 23], k: 3, s: 2, p: [1, 0], ceil: true },
+  { x: [1, 1, 1, 1], k: 3, s: 2, p: 1 },
+  { x: [1, 1, 2, 3], k: 3, s: 2, p: 1, ceil: true },
   { x: [1, 2, 7, 9], k: [3, 2], s: [1, 3], p: [1, 1], ceil: true },
   { x: [1, 3, 13, 20], k: 3, s: [2, 1], p: 1, d: 2 },
   { x: [2, 2, 5, 6], k: [5, 1], s: [5, 1], ceil: true },
