@@ -5,7 +5,7 @@
 //   import { buildDemo } from './build.mjs'; await buildDemo({ outdir, minify })
 
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -23,7 +23,14 @@ export async function buildDemo({ outdir = defaultOutdir, minify = true, sourcem
 
   await esbuild.build({
     absWorkingDir: repo,
-    entryPoints: { app: path.join(here, 'src/main.ts'), styles: path.join(here, 'src/styles.css') },
+    // worker: the thread pool's Web Worker (bindings/threads/worker.ts). The bindings start it with
+    // `new Worker(new URL('./worker.js', import.meta.url))`, and their pool code is bundled into
+    // app.js, so it must land next to app.js as worker.js (esbuild does not bundle workers itself).
+    entryPoints: {
+      app: path.join(here, 'src/main.ts'),
+      worker: path.join(repo, 'bindings/threads/worker.ts'),
+      styles: path.join(here, 'src/styles.css'),
+    },
     outdir,
     bundle: true,
     // the bindings import each ISA's embedded wasm lazily: split so only the chosen build loads
@@ -42,6 +49,15 @@ export async function buildDemo({ outdir = defaultOutdir, minify = true, sourcem
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel,
   });
+
+  // The pool resolves './worker.js' against the module holding its code: that must be app.js at
+  // the root, not a shared chunk under chunks/ (where the URL would miss worker.js).
+  const chunkDir = path.join(outdir, 'chunks');
+  for (const name of await readdir(chunkDir).catch(() => [])) {
+    if ((await readFile(path.join(chunkDir, name), 'utf8')).includes('worker.js')) {
+      throw new Error(`demo build: the thread pool's code landed in chunks/${name}, where new URL('./worker.js', import.meta.url) does not find dist/worker.js`);
+    }
+  }
 
   await copyFile(path.join(here, 'src/index.html'), path.join(outdir, 'index.html'));
   await copyFile(path.join(here, 'src/favicon.svg'), path.join(outdir, 'favicon.svg'));

@@ -64,16 +64,18 @@ function presets(): Preset[] {
 
 const COLUMNS = ['Algorithm', 'Median ms', 'GFLOP/s', '× naive', 'Workspace', '= reference'];
 
-type Alg = 'naive' | Exclude<ConvAlgorithm, 'auto'>;
-const ALG_LABEL: Record<Alg, string> = { naive: 'naive TS (reference)', direct: 'direct', im2col: 'im2col + GEMM', depthwise: 'depthwise', pointwise: 'pointwise (1×1 GEMM)' };
-const ALG_COLOR: Record<Alg, string> = { naive: '#94a3b8', direct: '#2563eb', im2col: '#16a34a', depthwise: '#d97706', pointwise: '#db2777' };
+/** 'threads': the engine's own pick ('auto'), awaited through engine.run() on the worker pool. */
+type Alg = 'naive' | Exclude<ConvAlgorithm, 'auto'> | 'threads';
+const ALG_LABEL: Record<Exclude<Alg, 'threads'>, string> = { naive: 'naive TS (reference)', direct: 'direct', im2col: 'im2col + GEMM', depthwise: 'depthwise', pointwise: 'pointwise (1×1 GEMM)' };
+const ALG_COLOR: Record<Alg, string> = { naive: '#94a3b8', direct: '#2563eb', im2col: '#16a34a', depthwise: '#d97706', pointwise: '#db2777', threads: '#7c3aed' };
 
-function algorithmsFor(p: Preset): Alg[] {
+function algorithmsFor(p: Preset, threads: number): Alg[] {
   const [, C] = p.input;
   const [K, , kH, kW] = p.weight;
   const algs: Alg[] = ['naive', 'direct', 'im2col'];
   if (p.options.groups === C && p.options.groups > 1 && K % C === 0) algs.push('depthwise');
   if (kH === 1 && kW === 1 && p.options.groups === 1 && p.options.stride === 1 && p.options.padding === 0) algs.push('pointwise');
+  if (threads > 1) algs.push('threads');
   return algs;
 }
 
@@ -87,6 +89,9 @@ export interface BenchRow {
   workspace: number | null;
   equal: boolean | null;
   reps: number;
+  /** 'threads' rows: the algorithm the engine picked and the threads that computed the call */
+  picked?: string;
+  threadsUsed?: number;
   error?: string;
 }
 
@@ -117,6 +122,8 @@ function sameValues(a: Float32Array, b: Float32Array): boolean {
 
 export function initBench(root: HTMLElement, demo: DemoEngine): BenchHandle {
   const { engine } = demo;
+  const threads = typeof engine.run === 'function' ? demo.threads : 1;
+  const label = (alg: Alg): string => (alg === 'threads' ? `threads: ${threads} (async)` : ALG_LABEL[alg]);
   const list = presets();
   const boxes = list.map((p) => ({ p, box: checkbox(`${p.title} · ${fmtInt(p.macs)} MACs`, p.on, `bn-${p.id.replace(/\W/g, '-')}`) }));
   const budget = h('select', { id: 'bn-budget' }, h('option', { value: '150' }, 'quick (≈0.15 s each)'), h('option', { value: '400', selected: true }, 'normal (≈0.4 s each)'), h('option', { value: '1200' }, 'careful (≈1.2 s each)'));
@@ -144,14 +151,17 @@ export function initBench(root: HTMLElement, demo: DemoEngine): BenchHandle {
   let running = false;
   let cancel = false;
 
-  async function measure(fn: () => void, budgetMs: number): Promise<{ ms: number; reps: number }> {
-    fn(); // warm up (JIT, page-in)
+  /** Median time of fn; a promise it returns is awaited inside the timed span (the threaded row). */
+  async function measure(fn: () => unknown, budgetMs: number): Promise<{ ms: number; reps: number }> {
+    const warm = fn(); // warm up (JIT, page-in, wake the workers)
+    if (warm instanceof Promise) await warm;
     const times: number[] = [];
     const start = performance.now();
     let sinceYield = start;
     while ((times.length < 3 || performance.now() - start < budgetMs) && times.length < 500) {
       const t0 = performance.now();
-      fn();
+      const r = fn();
+      if (r instanceof Promise) await r;
       const t1 = performance.now();
       times.push(t1 - t0);
       if (t1 - sinceYield > 40) {
@@ -177,7 +187,7 @@ export function initBench(root: HTMLElement, demo: DemoEngine): BenchHandle {
     renderTable();
     renderChart();
     const budgetMs = Number(budget.value);
-    const jobs = chosen.flatMap((p) => algorithmsFor(p).map((alg) => ({ p, alg })));
+    const jobs = chosen.flatMap((p) => algorithmsFor(p, threads).map((alg) => ({ p, alg })));
     progress.max = jobs.length;
     progress.value = 0;
     const expected = new Map<string, Tensor>();
@@ -185,7 +195,7 @@ export function initBench(root: HTMLElement, demo: DemoEngine): BenchHandle {
 
     for (let j = 0; j < jobs.length && !cancel; j++) {
       const { p, alg } = jobs[j];
-      status.textContent = `Running ${p.title} · ${ALG_LABEL[alg]} (${j + 1} of ${jobs.length})…`;
+      status.textContent = `Running ${p.title} · ${label(alg)} (${j + 1} of ${jobs.length})…`;
       await yieldToBrowser();
       if (!inputs.has(p.id)) {
         inputs.set(p.id, { x: intTensor(p.input, 7 + j), w: intTensor(p.weight, 1234 + j), b: p.bias ? intTensor([p.weight[0]], 99 + j).data : null });
@@ -199,6 +209,19 @@ export function initBench(root: HTMLElement, demo: DemoEngine): BenchHandle {
         if (alg === 'naive') {
           const { ms, reps } = await measure(() => reference.conv2d(x, w, opts), budgetMs);
           Object.assign(row, { ms, reps, equal: true });
+        } else if (alg === 'threads') {
+          // the engine's own algorithm choice, computed by the pool's Web Workers while the page awaits
+          const out = new Float32Array(ref.data.length);
+          const o: Conv2dOptions = { ...opts, algorithm: 'auto', out };
+          const call = () => engine.run('conv2d', x, w, o);
+          const y = await call();
+          const info = engine.lastCall;
+          row.workspace = typeof info?.workspaceBytes === 'number' ? info.workspaceBytes : null;
+          row.picked = info?.algorithm;
+          row.threadsUsed = info?.threads;
+          row.equal = sameValues(y.data, ref.data);
+          const { ms, reps } = await measure(call, budgetMs);
+          Object.assign(row, { ms, reps });
         } else {
           const out = new Float32Array(ref.data.length);
           let prepared: PreparedConv2d | null = null;
@@ -235,7 +258,7 @@ export function initBench(root: HTMLElement, demo: DemoEngine): BenchHandle {
     const bad = rows.filter((r) => r.equal === false).length;
     status.textContent = cancel
       ? `Stopped after ${rows.length} of ${jobs.length} measurements.`
-      : `Done: ${rows.length} measurements${bad ? `, ${bad} NOT equal to the reference` : ', every result equal to the reference'}. GFLOP/s = 2 · multiply-adds / median time; build ${demo.isa}, ${demo.threads} thread${demo.threads > 1 ? 's' : ''}.`;
+      : `Done: ${rows.length} measurements${bad ? `, ${bad} NOT equal to the reference` : ', every result equal to the reference'}. GFLOP/s = 2 · multiply-adds / median time; build ${demo.isa}; ${threads > 1 ? `the threaded row awaits engine.run() on ${threads} Web Workers, the others run on this page's thread` : '1 thread'}.`;
     status.dataset.state = cancel ? 'stopped' : 'done';
     running = false;
     btnRun.disabled = false;
@@ -253,7 +276,7 @@ export function initBench(root: HTMLElement, demo: DemoEngine): BenchHandle {
       }
       const cell = (label: string, text: string, cls = 'num') => h('td', { class: cls, 'data-label': label }, text);
       out.push(h('tr', { 'data-layer': r.layer, 'data-alg': r.alg },
-        h('th', { scope: 'row' }, h('span', { class: 'swatch', style: `background:${ALG_COLOR[r.alg]}` }), ` ${ALG_LABEL[r.alg]}`),
+        h('th', { scope: 'row' }, h('span', { class: 'swatch', style: `background:${ALG_COLOR[r.alg]}` }), ` ${label(r.alg)}`, ...threadNote(r)),
         cell(COLUMNS[1], r.ms !== null ? fmtMs(r.ms) : '—'),
         cell(COLUMNS[2], r.gflops !== null ? fmtGflops(r.gflops) : '—'),
         cell(COLUMNS[3], r.ratio !== null ? `${r.ratio.toFixed(r.ratio >= 10 ? 0 : 1)}×` : r.alg === 'naive' && r.ms !== null ? '1×' : '—'),
@@ -262,6 +285,14 @@ export function initBench(root: HTMLElement, demo: DemoEngine): BenchHandle {
       ));
     }
     tbody.replaceChildren(...out);
+  }
+
+  /** Under a threaded row's label: what ran, and whether the call was big enough to split. */
+  function threadNote(r: BenchRow): HTMLElement[] {
+    if (r.alg !== 'threads' || (!r.picked && r.threadsUsed === undefined)) return [];
+    const used = r.threadsUsed ?? threads;
+    const text = `${r.picked ?? 'auto'} · ${used < threads ? `ran on ${used} (too small to split)` : `on ${used} workers`}`;
+    return [h('span', { class: 'alg-note', 'data-threads-used': String(used) }, text)];
   }
 
   function renderChart(): void {
@@ -293,7 +324,7 @@ export function initBench(root: HTMLElement, demo: DemoEngine): BenchHandle {
       for (const r of group) {
         const w = Math.max(1.5, (plotW * r.gflops!) / nice);
         const bar = svg('rect', { x: left, y, width: w, height: barH, fill: ALG_COLOR[r.alg], rx: 2 });
-        bar.append(svg('title', {}, `${ALG_LABEL[r.alg]}: ${fmtGflops(r.gflops!)} GFLOP/s`));
+        bar.append(svg('title', {}, `${label(r.alg)}: ${fmtGflops(r.gflops!)} GFLOP/s`));
         s.append(bar);
         const inside = w > plotW - 10;
         s.append(svg('text', { x: inside ? left + w - 6 : left + w + 5, y: y + barH - 3.5, class: inside ? 'val inside' : 'val', 'text-anchor': inside ? 'end' : 'start' }, `${fmtGflops(r.gflops!)}`));
@@ -309,7 +340,7 @@ export function initBench(root: HTMLElement, demo: DemoEngine): BenchHandle {
     }
     s.setAttribute('viewBox', `0 0 ${W} ${bottom + 4}`);
     s.setAttribute('height', String(bottom + 4));
-    const legend = h('div', { class: 'rf-legend' }, ...([...new Set(ok.map((r) => r.alg))] as Alg[]).map((a) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${ALG_COLOR[a]}` }), ` ${ALG_LABEL[a]}`)), h('span', { class: 'note' }, 'GFLOP/s, longer is faster'));
+    const legend = h('div', { class: 'rf-legend' }, ...([...new Set(ok.map((r) => r.alg))] as Alg[]).map((a) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${ALG_COLOR[a]}` }), ` ${label(a)}`)), h('span', { class: 'note' }, 'GFLOP/s, longer is faster'));
     chart.replaceChildren(legend, s);
     chart.classList.toggle('animate', !prefersReducedMotion() && running);
   }

@@ -11,6 +11,7 @@ export interface DemoHooks {
   ready: boolean;
   isa: string;
   threads: number;
+  threadsReason: string;
   explorer: ExplorerHandle;
   filters: FiltersHandle;
   rf: RfHandle;
@@ -38,13 +39,15 @@ async function main(): Promise<void> {
   $('#isa').textContent = demo.isa;
   $('#isa').title = demo.isa === 'relaxed' ? 'relaxed SIMD: fused multiply-add (f32x4.relaxed_madd)' : 'baseline SIMD128: multiply then add';
   $('#threads').textContent = String(demo.threads);
+  $('#threads').title = demo.threadsReason;
+  $('#threads-badge').title = demo.threadsReason;
 
   const explorer = initExplorer($('#explorer-body'), demo);
   const filters = initFilters($('#filters-body'), demo);
   const rf = initRf($('#rf-body'));
   const bench = initBench($('#bench-body'), demo);
 
-  window.simdconvDemo = { ready: true, isa: demo.isa, threads: demo.threads, explorer, filters, rf, bench };
+  window.simdconvDemo = { ready: true, isa: demo.isa, threads: demo.threads, threadsReason: demo.threadsReason, explorer, filters, rf, bench };
   document.documentElement.dataset.ready = 'true';
 }
 

@@ -83,7 +83,15 @@ describe('demo page', () => {
   it('loads and shows the engine build and threads in the header', async () => {
     const isa = await page.textContent('#isa');
     expect(['simd', 'relaxed']).toContain(isa);
-    expect(await page.textContent('#threads')).toBe('1');
+    // served cross-origin isolated on a ≥ 2-core machine: threads: 'auto' gives a worker pool
+    const threads = Number(await page.textContent('#threads'));
+    expect(threads).toBeGreaterThanOrEqual(2);
+    expect(threads).toBe(Math.min(await page.evaluate(() => navigator.hardwareConcurrency), 8));
+    expect(await page.evaluate(() => window.simdconvDemo!.threads)).toBe(threads);
+    const reason = await page.getAttribute('#threads-badge', 'title');
+    expect(reason).toContain('navigator.hardwareConcurrency');
+    expect(reason).toMatch(/synchronous methods run single-threaded/);
+    expect(await page.evaluate(() => window.simdconvDemo!.threadsReason)).toBe(reason);
     expect(await page.evaluate(() => window.simdconvDemo!.isa)).toBe(isa);
   }, 30_000);
 
@@ -220,18 +228,31 @@ describe('demo page', () => {
     expect(await page.textContent('#pc-conv')).toBe('1,792');
   }, 30_000);
 
-  it('4 · a small benchmark fills the table, every result equal to the reference', async () => {
+  it('4 · a small benchmark fills the table, the threaded row included, every result equal to the reference', async () => {
     const boxes = await page.$$('#bench-body fieldset input[type="checkbox"]');
     for (const b of boxes) await b.uncheck();
     await page.check('#bn-lenet5-c1');
+    // 3.6 M MACs: big enough that the async row is split over the workers (docs/threads.md)
+    await page.check('#bn-mnistcnn-conv2');
     await page.selectOption('#bn-budget', '150');
     await page.click('#bn-run');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('#bn-status')?.dataset.state === 'done', null, { timeout: 60_000 });
     const rows = await page.$$eval('#bn-rows tr[data-alg]', (trs) => trs.map((tr) => ({
+      layer: (tr as HTMLElement).dataset.layer,
       alg: (tr as HTMLElement).dataset.alg,
+      label: tr.querySelector('th')?.textContent ?? '',
+      threadsUsed: tr.querySelector<HTMLElement>('.alg-note')?.dataset.threadsUsed,
       cells: Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? ''),
     })));
-    expect(rows.map((r) => r.alg)).toEqual(['naive', 'direct', 'im2col']);
+    expect(rows.map((r) => `${r.layer} ${r.alg}`)).toEqual([
+      'lenet5.c1 naive', 'lenet5.c1 direct', 'lenet5.c1 im2col', 'lenet5.c1 threads',
+      'mnistcnn.conv2 naive', 'mnistcnn.conv2 direct', 'mnistcnn.conv2 im2col', 'mnistcnn.conv2 threads',
+    ]);
+    const threads = await page.evaluate(() => window.simdconvDemo!.threads);
+    for (const r of rows.filter((x) => x.alg === 'threads')) expect(r.label).toContain(`threads: ${threads} (async)`);
+    // LeNet-5 C1 (118 k MACs) stays on one thread; MNIST conv2 is split over every worker
+    expect(rows.find((r) => r.layer === 'lenet5.c1' && r.alg === 'threads')!.threadsUsed).toBe('1');
+    expect(rows.find((r) => r.layer === 'mnistcnn.conv2' && r.alg === 'threads')!.threadsUsed).toBe(String(threads));
     for (const r of rows) {
       // td: median ms, GFLOP/s, × naive, workspace, = reference (the algorithm is the row's th)
       expect(Number(r.cells[0]), `${r.alg} median ms`).toBeGreaterThan(0);
@@ -239,7 +260,8 @@ describe('demo page', () => {
       expect(r.cells[2], `${r.alg} ratio to naive`).toMatch(/^\d+(\.\d)?×$/);
       expect(r.cells[4], `${r.alg} equal to reference`).toBe('✓');
     }
-    expect(await page.$$eval('#bn-chart svg rect', (r) => r.length)).toBe(3);
+    expect(await page.$$eval('#bn-chart svg rect', (r) => r.length)).toBe(8);
+    expect(await page.textContent('#bn-status')).toContain('every result equal to the reference');
   }, 90_000);
 
   it('screenshots at 1280×800 and 375×800, no horizontal overflow on a phone', async () => {
