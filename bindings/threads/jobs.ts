@@ -9,6 +9,7 @@
  *   gemm        output columns (8-column tiles; each thread its own im2col panel), or
  *               4-channel blocks (pointwise), over images × groups
  *   dwconv      per image: pad (channels) · barrier · output channels
+ *   dwconv-3x3s2  output channels (no padded copy; a small scratch per thread)
  *   maxpool / avgpool            pad (planes) · barrier · planes
  *   maxpool2x2 / maxpool3x3 / gavgpool   planes
  *   clamp       16-float chunks;  im2col  8-column tiles over images
@@ -151,6 +152,21 @@ export const DWCONV = define({
   },
 });
 
+export const DWCONV_3X3S2 = define({
+  id: 11,
+  name: 'dwconv-3x3s2',
+  // each thread its own scratch (bufBytes apart)
+  fields: ['x', 'imageBytes', 'N', 'C', 'H', 'W', 'padTop', 'padLeft', 'buf', 'bufBytes', 'weight', 'bias', 'mult',
+    'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax'],
+  run(k, a, tid, nt) {
+    const [o0, o1] = share(a.C * a.mult, tid, nt);
+    for (let n = 0; o0 < o1 && n < a.N; n++) {
+      k.f32_dwconv_3x3s2(a.x + n * a.imageBytes, a.H, a.W, a.padTop, a.padLeft, a.buf + tid * a.bufBytes, a.weight,
+        a.bias, a.mult, a.outH, a.outW, a.y + n * a.outImageBytes, a.actMin, a.actMax, o0, o1);
+    }
+  },
+});
+
 const POOL = [...PAD, 'rowStride', 'planeStride', 'sH', 'taps', 'offsets', 'outH', 'outW', 'y'] as const;
 
 export const MAXPOOL = define({
@@ -238,7 +254,7 @@ export const IM2COL = define({
 });
 
 export const JOBS: readonly JobDef[] = [DIRECT, GEMM, DWCONV, MAXPOOL, AVGPOOL, MAXPOOL_2X2, GLOBAL_AVGPOOL, CLAMP, IM2COL,
-  MAXPOOL_3X3] as
+  MAXPOOL_3X3, DWCONV_3X3S2] as
   readonly JobDef[];
 
 export function jobById(id: number): JobDef {

@@ -1,0 +1,154 @@
+/**
+ * f32_dwconv_3x3s2: depthwise 3×3 convolution, stride 2, dilation 1, padding 0 or 1 on each side
+ * (groups = C, channel multiplier `mult`), straight from the unpadded NCHW input. The generic
+ * kernel first copies the image into a padded, column-phase-split layout; at stride 2 that copy
+ * cost as much as the convolution itself (96×112² → 56², relaxed: copy 0.25 ms + kernel 0.22 ms).
+ *
+ * Tap (ky, kx) of outputs ox0 … ox0+7 reads input columns c0 + kx + 2j (c0 = 2·ox0 − padLeft,
+ * j = 0 … 7): two pairs of loads, each pair deinterleaved by one shuffle (even lanes). Two output
+ * rows a step (4 accumulators, 8 loads, 1 weight: 13 live v128; V8 gives 15), taps a runtime loop
+ * in (ky, kx) order from the bias, as the reference sums them.
+ * Input rows above or below the image read a zero row. Steps whose columns reach outside the
+ * input (the first with padLeft = 1, the last ones) zero those lanes with masks, one output row
+ * at a time. Loads reach 17 columns past c0 (15 past the last input column at most): within the
+ * heap's slack after the input, or the zero row's tail.
+ *
+ * `buf`: this call's scratch (f32_dwconv_3x3s2_scratch(w) floats), set up here.
+ * Only output channels [ocBegin, ocEnd) are computed (threads split here).
+ */
+import { fma, clamp, storeLanes8 } from '../simd';
+
+/** zero row tail past w, the row-pointer table (5 × u32), the masks (6 × v128), in floats */
+const ZERO_TAIL: i32 = 24;
+const ROWS_FLOATS: i32 = 8;
+const MASK_FLOATS: i32 = 24;
+
+/** Floats of scratch f32_dwconv_3x3s2 needs for an input of width w. */
+export function f32_dwconv_3x3s2_scratch(w: i32): i32 {
+  return w + ZERO_TAIL + ROWS_FLOATS + MASK_FLOATS;
+}
+
+export function f32_dwconv_3x3s2(
+  x: usize, h: i32, w: i32, padTop: i32, padLeft: i32, buf: usize,
+  weight: usize, bias: usize, mult: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
+  ocBegin: i32, ocEnd: i32,
+): void {
+  const masks = buf;
+  const rows = masks + (<usize>MASK_FLOATS << 2);
+  const zero = rows + (<usize>ROWS_FLOATS << 2);
+  memory.fill(zero, 0, <usize>(w + ZERO_TAIL) << 2);
+  const vmin = f32x4.splat(actMin);
+  const vmax = f32x4.splat(actMax);
+  const rowBytes = <usize>w << 2;
+  const ldy = <usize>outW << 2;
+  const outPlane = <usize>(outH * outW) << 2;
+  let yc = y + <usize>ocBegin * outPlane;
+  for (let oc = ocBegin; oc < ocEnd; oc++) {
+    const plane = x + <usize>(oc / mult) * (<usize>h * rowBytes);
+    const wk = weight + <usize>(oc * 9 << 2);
+    const vbias = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : 0);
+    for (let oy = 0; oy < outH; oy += 2) {
+      // input rows 2·oy − padTop + 0 … 4 (the zero row outside the image)
+      const iy = oy * 2 - padTop;
+      for (let j = 0; j < 5; j++) {
+        const r = iy + j;
+        store<u32>(rows + (<usize>j << 2), <u32>(r >= 0 && r < h ? plane + <usize>r * rowBytes : zero));
+      }
+      const two = oy + 1 < outH;
+      const yrow = yc + <usize>oy * ldy;
+      for (let ox0 = 0; ox0 < outW; ox0 += 8) {
+        const c0 = ox0 * 2 - padLeft;
+        const yt = yrow + (<usize>ox0 << 2);
+        const nr = min(8, outW - ox0);
+        if (c0 >= 0 && c0 + 16 < w) {
+          if (two) step2(rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr);
+          else step1(rows, c0, wk, vbias, vmin, vmax, yt, nr, false, 0);
+        } else {
+          setMasks(masks, c0, w);
+          step1(rows, c0, wk, vbias, vmin, vmax, yt, nr, true, masks);
+          if (two) step1(rows + 8, c0, wk, vbias, vmin, vmax, yt + ldy, nr, true, masks);
+        }
+      }
+    }
+    yc += outPlane;
+  }
+}
+
+/** lanes of x[c], x[c+2], x[c+4], x[c+6] with p = &x[c] */
+// @ts-ignore: decorator
+@inline
+function even4(p: usize): v128 {
+  return v128.shuffle<f32>(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
+}
+
+/** Two output rows (input rows at rows[0 … 4]), 8 outputs from column c0, stored at yt and yt + ldy. */
+// @ts-ignore: decorator
+@inline
+function step2(rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, ldy: usize, nr: i32): void {
+  let vacc0x0123 = vbias;
+  let vacc0x4567 = vbias;
+  let vacc1x0123 = vbias;
+  let vacc1x4567 = vbias;
+  const off = <usize>c0 << 2;
+  for (let ky: usize = 0; ky < 3; ky++) {
+    const p0 = <usize>load<u32>(rows + (ky << 2)) + off;
+    const p1 = <usize>load<u32>(rows + (ky << 2), 8) + off;
+    const wr = wk + ky * 12;
+    for (let kx: usize = 0; kx < 3; kx++) {
+      const vw = v128.load32_splat(wr + (kx << 2));
+      const q0 = p0 + (kx << 2);
+      const q1 = p1 + (kx << 2);
+      vacc0x0123 = fma(even4(q0), vw, vacc0x0123);
+      vacc0x4567 = fma(even4(q0 + 32), vw, vacc0x4567);
+      vacc1x0123 = fma(even4(q1), vw, vacc1x0123);
+      vacc1x4567 = fma(even4(q1 + 32), vw, vacc1x4567);
+    }
+  }
+  storeLanes8(yt, clamp(vacc0x0123, vmin, vmax), clamp(vacc0x4567, vmin, vmax), nr);
+  storeLanes8(yt + ldy, clamp(vacc1x0123, vmin, vmax), clamp(vacc1x4567, vmin, vmax), nr);
+}
+
+/**
+ * One output row (input rows at rows[0 … 2]), 8 outputs from column c0, stored at yt; `masked`:
+ * lanes whose column lies outside the input read as 0 (masks from setMasks).
+ */
+// @ts-ignore: decorator
+@inline
+function step1(
+  rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, nr: i32, masked: bool, masks: usize,
+): void {
+  let vacc0123 = vbias;
+  let vacc4567 = vbias;
+  const off = <usize>c0 << 2;
+  for (let ky: usize = 0; ky < 3; ky++) {
+    const p = <usize>load<u32>(rows + (ky << 2)) + off;
+    const wr = wk + ky * 12;
+    for (let kx: usize = 0; kx < 3; kx++) {
+      const vw = v128.load32_splat(wr + (kx << 2));
+      const q = p + (kx << 2);
+      let vx0123 = even4(q);
+      let vx4567 = even4(q + 32);
+      if (masked) {
+        vx0123 = v128.and(vx0123, v128.load(masks + (kx << 5)));
+        vx4567 = v128.and(vx4567, v128.load(masks + (kx << 5), 16));
+      }
+      vacc0123 = fma(vx0123, vw, vacc0123);
+      vacc4567 = fma(vx4567, vw, vacc4567);
+    }
+  }
+  storeLanes8(yt, clamp(vacc0123, vmin, vmax), clamp(vacc4567, vmin, vmax), nr);
+}
+
+/** masks[kx][g]: lane j all ones where column c0 + kx + 8g + 2j lies in [0, w), else zero. */
+function setMasks(masks: usize, c0: i32, w: i32): void {
+  const vw = i32x4.splat(w);
+  const vzero = i32x4.splat(0);
+  for (let kx = 0; kx < 3; kx++) {
+    for (let g = 0; g < 2; g++) {
+      const c = c0 + kx + 8 * g;
+      const vcol = i32x4.add(i32x4.splat(c), i32x4(0, 2, 4, 6));
+      const m = v128.and(i32x4.ge_s(vcol, vzero), i32x4.lt_s(vcol, vw));
+      v128.store(masks + (<usize>(kx * 2 + g) << 4), m);
+    }
+  }
+}
