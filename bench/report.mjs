@@ -89,7 +89,7 @@ export function summaryTable(all) {
     /** @param {string} id */
     const t = (id) => ok.find((r) => r.id === id)?.timing?.medianMs;
     const overall = [bs, br].filter(Boolean).sort((a, b) => /** @type {any} */ (a).timing.medianMs - /** @type {any} */ (b).timing.medianMs)[0];
-    const alg = (/** @type {ImplResult | undefined} */ r) => (r ? `${fmtMs(r.timing?.medianMs)} (${r.algorithm === 'auto' ? `auto→${r.ran ?? '?'}` : r.algorithm === 'pool' ? 'pool' : r.algorithm})` : '—');
+    const alg = (/** @type {ImplResult | undefined} */ r) => (r ? `${fmtMs(r.timing?.medianMs)} (${r.algorithm === 'auto' ? `auto→${r.ran ?? '?'}` : r.algorithm}${r.resident ? ', resident' : ''})` : '—');
     const autoId = layer.op === 'conv2d' ? 'auto' : layer.op;
     const xnn = ok.find((r) => r.id === 'tfjs');
     return [
@@ -148,11 +148,11 @@ export function markdownReport(run) {
   out.push(`- **simdconv**: ${run.simdconv.version}${run.git ? ` (git ${run.git})` : ''}; builds: ${run.builds.map((/** @type {any} */ b) => `${b.isa} ${b.available ? '✓' : `✗ (${b.error})`}`).join(', ')}; reference: ${run.reference.source}`);
   out.push(`- **Peers**: ${run.peers.map((/** @type {any} */ p) => p.available ? `${p.label} ${p.info.version} (${p.info.wasmFile}, SIMD ${p.info.simd ? 'yes' : 'no'}, ${p.info.threads} thread)` : `${p.label} ✗ (${p.error})`).join('; ')}`);
   out.push(`- **Method**: single thread, batch 1, tinybench ${run.settings.tinybench}; each implementation timed for ${run.settings.budgetMs} ms in all, in ${run.settings.rounds} rounds interleaved with the other implementations of the layer (samples pooled), each round after a short warm-up (calls slower than ${run.settings.slowMs} ms: ${run.settings.slowIterations}); **median** ms; GFLOP/s = 2·MACs / median. Checked against the naive reference before timing: bit-exact on integer data (simdconv), within 2·γ(n)·Σ|x·w| on the random N(0,1) data actually timed (all); anything that disagrees is marked ✗ and not timed.`);
-  out.push(`- **What is timed**: simdconv — \`prepareConv2d(...).run(x)\` (weights packed once; \`auto-unprepared\` is the functional \`conv2d\`, packing per call) or the pooling call, each returning a fresh array. TF.js — the op on resident NHWC tensors + \`dataSync()\` + dispose (input upload and layout conversion not timed). onnxruntime-web — \`await session.run()\` of a one-node model incl. input/output copies. naive — the reference loop.`);
+  out.push(`- **What is timed**: simdconv — \`prepareConv2d(...).run(x)\` (weights packed once; \`auto-unprepared\` is the functional \`conv2d\`, packing per call) or the pooling call, each returning a fresh array; \`auto-resident\` and \`<pool>-resident\` are the same calls on an engine tensor input writing into an engine tensor \`out\`, both made once before timing (\`engine.tensor\`), so nothing is copied in or out. TF.js — the op on resident NHWC tensors + \`dataSync()\` + dispose (input upload and layout conversion not timed). onnxruntime-web — \`await session.run()\` of a one-node model incl. input/output copies. naive — the reference loop.`);
   out.push('');
   out.push('## Summary', '');
   out.push(renderMarkdown(summaryTable(run.layers)), '');
-  out.push('"vs XNNPACK" > 1 means faster than TF.js wasm (XNNPACK) in this run. "best" = fastest prepared simdconv variant over both builds and all forced algorithms; "auto" = what `prepareConv2d` picks by itself (`load()` uses the relaxed build when the runtime validates it).', '');
+  out.push('"vs XNNPACK" > 1 means faster than TF.js wasm (XNNPACK) in this run. "best" = fastest prepared simdconv variant over both builds and all forced algorithms, resident ones included (marked "resident"); "auto" = what `prepareConv2d` picks by itself (`load()` uses the relaxed build when the runtime validates it).', '');
   if (run.overhead?.length) {
     out.push('## Per-call overhead (1→1 1×1 conv on 1×1×4×4)', '');
     out.push(renderMarkdown(overheadTable(run.overhead)), '');

@@ -91,6 +91,7 @@ async function loadThreaded(isa: Isa, options: LoadOptions, want: ThreadRequest)
 }
 
 export { detectIsa };
+export { EngineTensor } from './tensor.js';
 export * from './errors.js';
 export * from './formulas.js';
 export type * from './types.js';

@@ -6,6 +6,7 @@
  * memory.buffer on each use, so growth never leaves a stale view behind.
  */
 import { MemoryLimitError } from './errors.js';
+import type { EngineTensor } from './tensor.js';
 
 const ALIGN = 16;
 const SLACK = 64;
@@ -85,12 +86,17 @@ export class Heap {
     }
   }
 
+  /** The memory's current buffer (a new object after each growth). */
+  get buffer(): ArrayBufferLike {
+    return this.memory.buffer;
+  }
+
   /** A Float32Array view of `length` floats at byte offset `ptr` (valid until the next growth). */
   f32(ptr: number, length: number): Float32Array {
     return new Float32Array(this.memory.buffer, ptr, length);
   }
 
-  /** Bytes currently reserved (for tests that check nothing leaks). */
+  /** Bytes currently reserved, engine tensors included (for tests that check nothing leaks). */
   get reservedBytes(): number {
     let total = 0;
     for (const size of this.sizes.values()) total += size;
@@ -100,9 +106,12 @@ export class Heap {
 
 /**
  * Scratch for one call: reserves blocks and releases all of them at the end, error or not.
+ * Engine tensors the call reads or writes in place are pinned until then, so that disposing
+ * one while an async call is in flight does not free its block under the workers.
  */
 export class Scratch {
   private readonly ptrs: number[] = [];
+  private pinned: EngineTensor[] | null = null;
   workspaceBytes = 0;
   constructor(private readonly heap: Heap, private readonly op: string) {}
 
@@ -120,8 +129,18 @@ export class Scratch {
     return ptr;
   }
 
+  /** Keeps `tensor`'s block reserved until releaseAll(); returns its byte offset. */
+  pin(tensor: EngineTensor): number {
+    tensor._pin();
+    (this.pinned ??= []).push(tensor);
+    return tensor._ptr;
+  }
+
   releaseAll(): void {
     for (const ptr of this.ptrs) this.heap.release(ptr);
     this.ptrs.length = 0;
+    if (this.pinned === null) return;
+    for (const tensor of this.pinned) tensor._unpin();
+    this.pinned = null;
   }
 }

@@ -15,6 +15,7 @@
  */
 import { ArgumentError, DataTypeError, MemoryLimitError, ShapeError, formatValue } from './errors.js';
 import { windowCount } from './formulas.js';
+import { EngineTensor, disposedError } from './tensor.js';
 import type {
   AvgPool2dOptions,
   Conv1dOptions,
@@ -24,6 +25,8 @@ import type {
   Im2colOptions,
   Im2colParams,
   MaxPool2dOptions,
+  OutBuffer,
+  OutOptions,
   Pool2dParams,
   Tensor,
 } from './types.js';
@@ -57,8 +60,8 @@ export interface ResolvedConv2d extends Conv2dParams, Conv2dLayer {
   readonly outShape: number[];
   /** N·K·outH·outW */
   readonly outLength: number;
-  /** the caller's output buffer, validated, or null */
-  readonly out: Float32Array | null;
+  /** the caller's output buffer or engine tensor, validated, or null */
+  readonly out: OutBuffer | null;
 }
 
 export interface ResolvedPool2d extends Pool2dParams {
@@ -66,7 +69,7 @@ export interface ResolvedPool2d extends Pool2dParams {
   /** [N, C, outH, outW] */
   readonly outShape: number[];
   readonly outLength: number;
-  readonly out: Float32Array | null;
+  readonly out: OutBuffer | null;
 }
 
 export interface ResolvedIm2col extends Im2colParams {
@@ -74,7 +77,7 @@ export interface ResolvedIm2col extends Im2colParams {
   /** [N, C·kH·kW, outH·outW]; row c·kH·kW + ky·kW + kx, column oh·outW + ow */
   readonly outShape: number[];
   readonly outLength: number;
-  readonly out: Float32Array | null;
+  readonly out: OutBuffer | null;
 }
 
 export interface ResolvedElementwise {
@@ -84,7 +87,7 @@ export interface ResolvedElementwise {
   readonly outShape: number[];
   readonly length: number;
   readonly outLength: number;
-  readonly out: Float32Array | null;
+  readonly out: OutBuffer | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -121,12 +124,14 @@ function checkMemory(op: string, argument: string, elements: number): void {
 /**
  * Validates a tensor argument: an object with a Float32Array `data` (DataTypeError) and a
  * `shape` of `rank` positive integers (ShapeError; rank 'any' = at least one dimension) whose
- * product is data.length (ShapeError). `layout` names the dimensions for messages.
+ * product is data.length (ShapeError), or an engine tensor that has not been disposed
+ * (ArgumentError). `layout` names the dimensions for messages.
  */
 export function validateTensor(op: string, argument: string, tensor: unknown, rank: number | 'any', layout: string): { data: Float32Array; shape: number[] } {
   if (typeof tensor !== 'object' || tensor === null) {
     throw new DataTypeError(op, argument, `a tensor { data: Float32Array, shape: ${layout} }`, tensor);
   }
+  if (tensor instanceof EngineTensor && tensor.disposed) throw disposedError(op, argument, tensor);
   const { data, shape } = tensor as { data?: unknown; shape?: unknown };
   if (!isFloat32Array(data)) throw new DataTypeError(op, `${argument}.data`, 'a Float32Array', data);
   const rankOk = Array.isArray(shape) && (rank === 'any' ? shape.length >= 1 : shape.length === rank);
@@ -148,9 +153,10 @@ function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
 }
 
 /**
- * Validates `options.out`: absent (undefined / null) or a Float32Array of exactly `length`
- * elements that does not overlap any of `inputs` (an exact alias is allowed when
- * `allowExactAlias`, for elementwise ops computed in place).
+ * Validates `options.out`: absent (undefined / null), or a Float32Array or an engine tensor
+ * (not disposed) of exactly `length` elements that does not overlap any of `inputs` (an exact
+ * alias — the input tensor itself — is allowed when `allowExactAlias`, for elementwise ops
+ * computed in place). Which engine owns a tensor is the engine's check, not this one's.
  */
 export function validateOut(
   op: string,
@@ -159,18 +165,48 @@ export function validateOut(
   outShape: readonly number[],
   inputs: readonly (ArrayBufferView | null)[] = [],
   allowExactAlias = false,
-): Float32Array | null {
+): OutBuffer | null {
   if (out === undefined || out === null) return null;
-  if (!isFloat32Array(out)) throw new DataTypeError(op, 'options.out', 'a Float32Array', out);
-  if (out.length !== length) {
-    throw new ShapeError(op, 'options.out', `a Float32Array of length ${length} (the output shape ${fmtShape(outShape)})`, out, `length ${out.length}`);
+  let data: Float32Array;
+  let got: string | undefined;
+  if (out instanceof EngineTensor) {
+    if (out.disposed) throw disposedError(op, 'options.out', out);
+    got = `an engine tensor of shape ${fmtShape(out.shape)}`;
+    if (out.length !== length) {
+      throw new ShapeError(op, 'options.out', `an engine tensor of length ${length} (the output shape ${fmtShape(outShape)})`, out, `${got}, length ${out.length}`);
+    }
+    data = out.data;
+  } else {
+    if (!isFloat32Array(out)) throw new DataTypeError(op, 'options.out', 'a Float32Array or an engine tensor', out);
+    if (out.length !== length) {
+      throw new ShapeError(op, 'options.out', `a Float32Array of length ${length} (the output shape ${fmtShape(outShape)})`, out, `length ${out.length}`);
+    }
+    data = out;
   }
   for (const input of inputs) {
-    if (input === null || !overlaps(out, input)) continue;
-    if (allowExactAlias && input.byteOffset === out.byteOffset && input.byteLength === out.byteLength) continue;
-    throw new ArgumentError(op, 'options.out', 'a buffer that does not overlap the inputs', out);
+    if (input === null || !overlaps(data, input)) continue;
+    if (allowExactAlias && input.byteOffset === data.byteOffset && input.byteLength === data.byteLength) continue;
+    throw new ArgumentError(op, 'options.out', 'a buffer that does not overlap the inputs (not the input tensor itself)', out, got);
   }
   return out;
+}
+
+/** engine.tensor(shape, data?): `shape` one or more positive integers, `data` absent or array-like of their product. */
+export function resolveTensor(shape: unknown, data: unknown, op = 'tensor'): { shape: number[]; length: number } {
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 1)) {
+    throw new ShapeError(op, 'shape', 'an array of one or more positive integer sizes', shape);
+  }
+  const dims = [...(shape as number[])];
+  const length = tensorSize(dims);
+  checkMemory(op, 'shape', length);
+  if (data !== undefined) {
+    const n = typeof data === 'object' && data !== null ? (data as { length?: unknown }).length : undefined;
+    if (typeof n !== 'number') throw new DataTypeError(op, 'data', 'an array-like of numbers (Float32Array, Array, …) or undefined', data);
+    if (n !== length) {
+      throw new ShapeError(op, 'data', `an array-like of length ${length} (the product of shape ${fmtShape(dims)})`, data, `length ${n}`);
+    }
+  }
+  return { shape: dims, length };
 }
 
 function checkOptionsObject(op: string, options: unknown, required: boolean, what: string): Record<string, unknown> {
@@ -427,13 +463,13 @@ export function bindConv2dShape(layer: Conv2dLayer, shape: unknown, argument = '
 }
 
 /** Sets the validated `out` on a descriptor made here (in place: copying it costs more than the call). */
-function withOut(p: ResolvedConv2d, out: Float32Array | null): ResolvedConv2d {
-  (p as { out: Float32Array | null }).out = out;
+function withOut(p: ResolvedConv2d, out: OutBuffer | null): ResolvedConv2d {
+  (p as { out: OutBuffer | null }).out = out;
   return p;
 }
 
 /** Validates an input tensor (and optional out buffer) against a layer: the prepared form's run(). */
-export function bindConv2dInput(layer: Conv2dLayer, input: Tensor, out?: Float32Array | null): ResolvedConv2d {
+export function bindConv2dInput(layer: Conv2dLayer, input: Tensor, out?: OutBuffer | null): ResolvedConv2d {
   const x = validateTensor(layer.op, 'input', input, layer.rank === 2 ? 4 : 3, layer.rank === 2 ? '[N, C, H, W]' : '[N, C, L]');
   const p = bindConv2dShape(layer, x.shape);
   return withOut(p, validateOut(layer.op, out, p.outLength, p.outShape, [x.data]));
@@ -518,7 +554,7 @@ export function resolveAvgPool2d(input: Tensor, options: AvgPool2dOptions, op = 
 }
 
 /** adaptive_avg_pool2d(x, 1): one window of H×W per channel, stride 1, no padding. */
-export function resolveGlobalAvgPool2d(input: Tensor, options?: { out?: Float32Array }, op = 'globalAvgPool2d'): ResolvedPool2d {
+export function resolveGlobalAvgPool2d(input: Tensor, options?: OutOptions, op = 'globalAvgPool2d'): ResolvedPool2d {
   const x = validateTensor(op, 'input', input, 4, '[N, C, H, W]');
   const o = checkOptionsObject(op, options, false, '');
   const [N, C, H, W] = x.shape as [number, number, number, number];
@@ -536,7 +572,7 @@ export function resolveGlobalAvgPool2d(input: Tensor, options?: { out?: Float32A
 // ---------------------------------------------------------------------------------------------
 
 /** im2col (torch unfold): [N, C, H, W] → [N, C·kH·kW, outH·outW]; padding as conv2d's. */
-export function resolveIm2col(input: Tensor, options: Im2colOptions & { out?: Float32Array }, op = 'im2col'): ResolvedIm2col {
+export function resolveIm2col(input: Tensor, options: Im2colOptions, op = 'im2col'): ResolvedIm2col {
   const x = validateTensor(op, 'input', input, 4, '[N, C, H, W]');
   const o = checkOptionsObject(op, options, true, 'kernelSize');
   const [N, C, H, W] = x.shape as [number, number, number, number];
@@ -564,8 +600,8 @@ export function resolveIm2col(input: Tensor, options: Im2colOptions & { out?: Fl
   };
 }
 
-/** relu (any shape); `out` may be input.data itself (in place) but must not partly overlap it. */
-export function resolveRelu(input: Tensor, options?: { out?: Float32Array }, op = 'relu'): ResolvedElementwise {
+/** relu (any shape); `out` may be the input itself (in place) but must not partly overlap it. */
+export function resolveRelu(input: Tensor, options?: OutOptions, op = 'relu'): ResolvedElementwise {
   const x = validateTensor(op, 'input', input, 'any', '[d0, d1, …]');
   const o = checkOptionsObject(op, options, false, '');
   return {

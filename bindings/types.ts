@@ -1,10 +1,25 @@
 /**
  * Public types of simdconv. Shapes are NCHW (NCL for 1-D), row-major, contiguous float32.
  */
+import type { EngineTensor } from './tensor.js';
+
+export type { EngineTensor } from './tensor.js';
 
 export interface Tensor {
   data: Float32Array;
   shape: number[];
+}
+
+/**
+ * Where an op writes its result: a caller's Float32Array (the result is copied into it) or an
+ * engine tensor of the same engine (the kernels write into it; the op returns that tensor).
+ * Either way its length must be the output's element count.
+ */
+export type OutBuffer = Float32Array | EngineTensor;
+
+/** Options of the ops that take nothing but an output (relu, globalAvgPool2d, a prepared run). */
+export interface OutOptions {
+  out?: OutBuffer;
 }
 
 export type Pair = number | [number, number];
@@ -26,8 +41,8 @@ export interface Conv2dOptions {
   groups?: number;
   activation?: Activation;
   algorithm?: ConvAlgorithm;
-  /** Caller's output buffer, length N·Cout·outH·outW. */
-  out?: Float32Array;
+  /** Caller's output buffer or engine tensor, length N·Cout·outH·outW. */
+  out?: OutBuffer;
 }
 
 export interface Conv1dOptions {
@@ -38,7 +53,7 @@ export interface Conv1dOptions {
   groups?: number;
   activation?: Activation;
   algorithm?: ConvAlgorithm;
-  out?: Float32Array;
+  out?: OutBuffer;
 }
 
 export interface MaxPool2dOptions {
@@ -48,7 +63,7 @@ export interface MaxPool2dOptions {
   padding?: Pair;
   dilation?: Pair;
   ceilMode?: boolean;
-  out?: Float32Array;
+  out?: OutBuffer;
 }
 
 export interface AvgPool2dOptions {
@@ -58,7 +73,7 @@ export interface AvgPool2dOptions {
   ceilMode?: boolean;
   /** default true */
   countIncludePad?: boolean;
-  out?: Float32Array;
+  out?: OutBuffer;
 }
 
 export interface Im2colOptions {
@@ -66,7 +81,7 @@ export interface Im2colOptions {
   stride?: Pair;
   padding?: Padding2d;
   dilation?: Pair;
-  out?: Float32Array;
+  out?: OutBuffer;
 }
 
 /** A fully resolved and validated conv2d (conv1d maps onto it with H = 1). */
@@ -145,9 +160,9 @@ export interface CallInfo {
 
 export interface PreparedConv2d {
   readonly params: Omit<Conv2dParams, 'N' | 'H' | 'W' | 'outH' | 'outW' | 'macs'>;
-  run(input: Tensor, options?: { out?: Float32Array }): Tensor;
+  run(input: Tensor, options?: OutOptions): Tensor;
   /** As run(), on the pool's workers without blocking the calling thread (see Engine.run). */
-  runAsync(input: Tensor, options?: { out?: Float32Array }): Promise<Tensor>;
+  runAsync(input: Tensor, options?: OutOptions): Promise<Tensor>;
   dispose(): void;
 }
 
@@ -162,13 +177,26 @@ export interface Engine {
   readonly threadsReason: string;
   /** info about the most recent call */
   readonly lastCall: CallInfo | null;
+  /**
+   * Bytes of wasm memory held between calls: prepared layers' packed weights and live engine
+   * tensors (each rounded up to 16 bytes, plus 64 bytes of slack). Calls release their scratch.
+   */
+  readonly reservedBytes: number;
+  /**
+   * A tensor in the engine's wasm memory (zero-filled, or a copy of `data`, whose length must
+   * be the product of `shape`). Ops take it as `input` or `out` with no copy; `tensor.data` is a
+   * view of it (take it again after any call: growth invalidates older views). Free it with
+   * `tensor.dispose()`; `engine.dispose()` frees all of them.
+   */
+  tensor(shape: number[], data?: ArrayLike<number>): EngineTensor;
   conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor;
   conv1d(input: Tensor, weight: Tensor, options?: Conv1dOptions): Tensor;
   prepareConv2d(weight: Tensor, options?: Omit<Conv2dOptions, 'out'> & { inputShape?: number[] }): PreparedConv2d;
   maxPool2d(input: Tensor, options: MaxPool2dOptions): Tensor;
   avgPool2d(input: Tensor, options: AvgPool2dOptions): Tensor;
-  globalAvgPool2d(input: Tensor, options?: { out?: Float32Array }): Tensor;
-  relu(input: Tensor, options?: { out?: Float32Array }): Tensor;
+  globalAvgPool2d(input: Tensor, options?: OutOptions): Tensor;
+  /** Elementwise max(0, x); `out` may be the input itself (in place), otherwise must not overlap it. */
+  relu(input: Tensor, options?: OutOptions): Tensor;
   im2col(input: Tensor, options: Im2colOptions): Tensor;
   /**
    * Any op above, awaited: `await engine.run('conv2d', input, weight, options)`. On a browser
@@ -176,6 +204,6 @@ export interface Engine {
    * calls are queued; elsewhere it runs the synchronous method. Same results, bit for bit.
    */
   run<O extends AsyncOp>(op: O, ...args: Parameters<Engine[O]>): Promise<Tensor>;
-  /** Stops the thread pool's workers and frees the prepared layers. */
+  /** Stops the thread pool's workers and frees the prepared layers and the engine tensors. */
   dispose(): void;
 }

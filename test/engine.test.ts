@@ -6,56 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import { SimdConvError, ShapeError } from '../bindings/errors.js';
 import * as ref from '../bindings/reference/index.js';
-import type { Conv1dOptions, Conv2dOptions, ConvAlgorithm, Engine, Tensor } from '../bindings/types.js';
+import type { ConvAlgorithm, Engine, Tensor } from '../bindings/types.js';
 import { forEachEngine } from './helpers/engines.js';
 import { conv1dAbsTerms, conv2dAbsTerms, expectBitExact, expectWithinBounds, expectWithinDotBound, gamma } from './helpers/expect.js';
 import {
   AVG_POOL_CASES, CONV1D_CASES, CONV2D_CASES, GLOBAL_POOL_SHAPES, MAX_POOL_CASES, RELU_SHAPES,
   algorithmsFor, conv1dName, conv2dName, fmt, poolName,
-  type Conv1dCase, type Conv2dCase, type PoolCase,
+  type Conv2dCase,
 } from './helpers/geometry.js';
-import { absTensor, data, tensor, type Tier } from './helpers/random.js';
+import { conv1dAlgorithms, conv1dInputs, conv2dInputs, im2colOptions, poolOptions } from './helpers/inputs.js';
+import { absTensor, tensor, type Tier } from './helpers/random.js';
 
 const TIERS: Tier[] = ['int', 'normal'];
-
-function conv2dInputs(c: Conv2dCase, tier: Tier, seed: number): { x: Tensor; w: Tensor; options: Conv2dOptions } {
-  const x = tensor(c.x, tier, seed);
-  const w = tensor(c.w, tier, seed + 1);
-  const options: Conv2dOptions = {
-    bias: c.bias === false ? null : data(c.w[0], tier, seed + 2),
-    ...(c.s !== undefined && { stride: c.s }),
-    ...(c.p !== undefined && { padding: c.p }),
-    ...(c.d !== undefined && { dilation: c.d }),
-    ...(c.g !== undefined && { groups: c.g }),
-    ...(c.act !== undefined && { activation: c.act }),
-  };
-  return { x, w, options };
-}
-
-function conv1dInputs(c: Conv1dCase, tier: Tier, seed: number): { x: Tensor; w: Tensor; options: Conv1dOptions } {
-  const x = tensor(c.x, tier, seed);
-  const w = tensor(c.w, tier, seed + 1);
-  const options: Conv1dOptions = {
-    bias: c.bias === false ? null : data(c.w[0], tier, seed + 2),
-    ...(c.s !== undefined && { stride: c.s }),
-    ...(c.p !== undefined && { padding: c.p }),
-    ...(c.d !== undefined && { dilation: c.d }),
-    ...(c.g !== undefined && { groups: c.g }),
-    ...(c.act !== undefined && { activation: c.act }),
-  };
-  return { x, w, options };
-}
-
-function poolOptions(c: PoolCase) {
-  return {
-    kernelSize: c.k,
-    ...(c.s !== undefined && { stride: c.s }),
-    ...(c.p !== undefined && { padding: c.p }),
-    ...(c.d !== undefined && { dilation: c.d }),
-    ...(c.ceil !== undefined && { ceilMode: c.ceil }),
-    ...(c.countIncludePad !== undefined && { countIncludePad: c.countIncludePad }),
-  };
-}
 
 function expectLastCall(e: Engine, op: string, algorithm?: ConvAlgorithm): void {
   const info = e.lastCall;
@@ -69,10 +31,9 @@ function expectLastCall(e: Engine, op: string, algorithm?: ConvAlgorithm): void 
 const convRuns = CONV2D_CASES.flatMap((c, i) =>
   algorithmsFor(c).flatMap((a) => TIERS.map((tier) => [`${conv2dName(c)} algo=${a} ${tier}`, c, a, tier, 1000 + 10 * i] as const)),
 );
-const conv1dRuns = CONV1D_CASES.flatMap((c, i) => {
-  const as2d = { x: c.x, w: [c.w[0], c.w[1], 1, c.w[2]], s: [1, c.s ?? 1] as [number, number], p: typeof c.p === 'number' ? [0, c.p] : c.p, g: c.g };
-  return algorithmsFor(as2d).flatMap((a) => TIERS.map((tier) => [`${conv1dName(c)} algo=${a} ${tier}`, c, a, tier, 5000 + 10 * i] as const));
-});
+const conv1dRuns = CONV1D_CASES.flatMap((c, i) =>
+  conv1dAlgorithms(c).flatMap((a) => TIERS.map((tier) => [`${conv1dName(c)} algo=${a} ${tier}`, c, a, tier, 5000 + 10 * i] as const)),
+);
 
 forEachEngine((isa, engine) => {
   describe('conv2d', () => {
@@ -180,12 +141,7 @@ forEachEngine((isa, engine) => {
     it.each(im2colRuns)(`%s [${isa}]`, async (name, c, seed) => {
       const e = await engine();
       const x = tensor(c.x, 'normal', seed);
-      const options = {
-        kernelSize: [c.w[2], c.w[3]] as [number, number],
-        ...(c.s !== undefined && { stride: c.s }),
-        ...(c.p !== undefined && { padding: c.p }),
-        ...(c.d !== undefined && { dilation: c.d }),
-      };
+      const options = im2colOptions(c);
       const y = e.im2col(x, options);
       expectLastCall(e, 'im2col');
       expectBitExact(y, ref.im2col(x, options), name);

@@ -21,7 +21,7 @@ import type {
   Activation, AvgPool2dOptions, Conv1dOptions, Conv2dOptions, ConvAlgorithm, Engine, MaxPool2dOptions, Padding2d, Tensor,
 } from '../bindings/types.js';
 import { forEachEngine } from './helpers/engines.js';
-import { expectBitExact } from './helpers/expect.js';
+import { expectBitExact, thrown } from './helpers/expect.js';
 import { algorithmsFor, fmt } from './helpers/geometry.js';
 import { intData, tensor } from './helpers/random.js';
 
@@ -392,15 +392,6 @@ const INVALID: Invalid[] = [
 
 /** The reference as an Impl; it has no prepared form, so prepareConv2d only resolves the layer. */
 const refImpl = { ...ref, prepareConv2d: (w: Tensor, o?: Conv2dOptions & { inputShape?: number[] }) => resolveConv2dLayer(w, o) } as unknown as Impl;
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 function expectRejection(error: unknown, bad: Invalid, who: string): asserts error is SimdConvError {
   expect(error, `${who}: ${bad.name} must throw`).toBeInstanceOf(SimdConvError);

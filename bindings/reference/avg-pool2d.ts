@@ -8,6 +8,7 @@
  */
 import { resolveAvgPool2d } from '../params.js';
 import type { AvgPool2dOptions, Pool2dParams, Tensor } from '../types.js';
+import { outputArray, outputTensor } from './output.js';
 
 export function avgPool2dLoops(p: Pool2dParams, x: Float32Array, y: Float32Array): void {
   const { N, C, H, W, kH, kW, sH, sW, padH, padW, outH, outW, countIncludePad } = p;
@@ -39,7 +40,7 @@ export function avgPool2dLoops(p: Pool2dParams, x: Float32Array, y: Float32Array
 
 export function avgPool2d(input: Tensor, options: AvgPool2dOptions): Tensor {
   const p = resolveAvgPool2d(input, options);
-  const y = p.out ?? new Float32Array(p.outLength);
+  const y = outputArray(p);
   avgPool2dLoops(p, input.data, y);
-  return { data: y, shape: p.outShape };
+  return outputTensor(p, y);
 }

@@ -5,10 +5,11 @@
 import { resolveConv1d } from '../params.js';
 import type { Conv1dOptions, Tensor } from '../types.js';
 import { conv2dLoops } from './conv2d.js';
+import { outputArray, outputTensor } from './output.js';
 
 export function conv1d(input: Tensor, weight: Tensor, options?: Conv1dOptions): Tensor {
   const p = resolveConv1d(input, weight, options);
-  const y = p.out ?? new Float32Array(p.outLength);
+  const y = outputArray(p);
   conv2dLoops(p, input.data, p.weight, p.bias, y);
-  return { data: y, shape: p.outShape };
+  return outputTensor(p, y);
 }

@@ -6,6 +6,7 @@
 import { resolveConv2d } from '../params.js';
 import type { Conv2dOptions, Conv2dParams, Tensor } from '../types.js';
 import { clamp } from './activation.js';
+import { outputArray, outputTensor } from './output.js';
 
 /** The loop itself, on a resolved descriptor: x NCHW, w OIHW (I = C/groups), y [N, K, outH, outW]. */
 export function conv2dLoops(p: Conv2dParams, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array): void {
@@ -38,7 +39,7 @@ export function conv2dLoops(p: Conv2dParams, x: Float32Array, w: Float32Array, b
 
 export function conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor {
   const p = resolveConv2d(input, weight, options);
-  const y = p.out ?? new Float32Array(p.outLength);
+  const y = outputArray(p);
   conv2dLoops(p, input.data, p.weight, p.bias, y);
-  return { data: y, shape: p.outShape };
+  return outputTensor(p, y);
 }

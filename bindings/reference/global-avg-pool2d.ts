@@ -4,7 +4,8 @@
  * by H·W. Output [N, C, 1, 1].
  */
 import { resolveGlobalAvgPool2d } from '../params.js';
-import type { Pool2dParams, Tensor } from '../types.js';
+import type { OutOptions, Pool2dParams, Tensor } from '../types.js';
+import { outputArray, outputTensor } from './output.js';
 
 export function globalAvgPool2dLoops(p: Pool2dParams, x: Float32Array, y: Float32Array): void {
   const plane = p.H * p.W;
@@ -15,9 +16,9 @@ export function globalAvgPool2dLoops(p: Pool2dParams, x: Float32Array, y: Float3
   }
 }
 
-export function globalAvgPool2d(input: Tensor, options?: { out?: Float32Array }): Tensor {
+export function globalAvgPool2d(input: Tensor, options?: OutOptions): Tensor {
   const p = resolveGlobalAvgPool2d(input, options);
-  const y = p.out ?? new Float32Array(p.outLength);
+  const y = outputArray(p);
   globalAvgPool2dLoops(p, input.data, y);
-  return { data: y, shape: p.outShape };
+  return outputTensor(p, y);
 }

@@ -5,6 +5,7 @@
  */
 import { resolveIm2col } from '../params.js';
 import type { Im2colOptions, Im2colParams, Tensor } from '../types.js';
+import { outputArray, outputTensor } from './output.js';
 
 export function im2colLoops(p: Im2colParams, x: Float32Array, y: Float32Array): void {
   const { N, C, H, W, kH, kW, sH, sW, dH, dW, padTop, padLeft, outH, outW } = p;
@@ -28,9 +29,9 @@ export function im2colLoops(p: Im2colParams, x: Float32Array, y: Float32Array): 
   }
 }
 
-export function im2col(input: Tensor, options: Im2colOptions & { out?: Float32Array }): Tensor {
+export function im2col(input: Tensor, options: Im2colOptions): Tensor {
   const p = resolveIm2col(input, options);
-  const y = p.out ?? new Float32Array(p.outLength);
+  const y = outputArray(p);
   im2colLoops(p, input.data, y);
-  return { data: y, shape: p.outShape };
+  return outputTensor(p, y);
 }

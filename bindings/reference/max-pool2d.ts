@@ -5,6 +5,7 @@
  */
 import { resolveMaxPool2d } from '../params.js';
 import type { MaxPool2dOptions, Pool2dParams, Tensor } from '../types.js';
+import { outputArray, outputTensor } from './output.js';
 
 export function maxPool2dLoops(p: Pool2dParams, x: Float32Array, y: Float32Array): void {
   const { N, C, H, W, kH, kW, sH, sW, padH, padW, dH, dW, outH, outW } = p;
@@ -30,7 +31,7 @@ export function maxPool2dLoops(p: Pool2dParams, x: Float32Array, y: Float32Array
 
 export function maxPool2d(input: Tensor, options: MaxPool2dOptions): Tensor {
   const p = resolveMaxPool2d(input, options);
-  const y = p.out ?? new Float32Array(p.outLength);
+  const y = outputArray(p);
   maxPool2dLoops(p, input.data, y);
-  return { data: y, shape: p.outShape };
+  return outputTensor(p, y);
 }

@@ -1,12 +1,13 @@
 /** Reference relu: max(0, x) elementwise, any shape; NaN stays NaN. `out` may be input.data (in place). */
 import { resolveRelu } from '../params.js';
-import type { Tensor } from '../types.js';
+import type { OutOptions, Tensor } from '../types.js';
 import { clamp } from './activation.js';
+import { outputArray, outputTensor } from './output.js';
 
-export function relu(input: Tensor, options?: { out?: Float32Array }): Tensor {
+export function relu(input: Tensor, options?: OutOptions): Tensor {
   const p = resolveRelu(input, options);
   const x = input.data;
-  const y = p.out ?? new Float32Array(p.outLength);
+  const y = outputArray(p);
   for (let i = 0; i < p.length; i++) y[i] = clamp(x[i]!, 0, Infinity);
-  return { data: y, shape: p.outShape };
+  return outputTensor(p, y);
 }

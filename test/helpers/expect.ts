@@ -141,3 +141,13 @@ export function conv1dAbsTerms(input: Tensor, weight: Tensor, options: Conv1dOpt
   const [, cPerGroup, k] = weight.shape as [number, number, number];
   return { terms, n: cPerGroup * k + (bias ? 1 : 0) };
 }
+
+/** The error `fn` throws, or undefined. */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
