@@ -80,8 +80,9 @@ function max_nan(a: f32, b: f32): f32 {
  * ceil mode or not), read straight from the input with no padded copy. Per output row the
  * window's rows are those of the input in range (a missing row is replaced by a duplicate of a
  * present one, which leaves the max unchanged); 4 outputs at a time take the column maxima
- * of 8 + 8 input columns and pick columns 2ox−p, 2ox−p+1, 2ox−p+2 with shuffles. Outputs whose
- * window leaves the input on the left or right go through a scalar path.
+ * of 8 + 8 input columns and pick columns 2ox−p, 2ox−p+1, 2ox−p+2 with shuffles, from the first
+ * output on (its missing column −1 replaced by column 0). Outputs whose window leaves the input
+ * on the right go through a scalar path.
  * NaN: with `noNaN` (the bindings checked the input with f32_has_nan) the vector maxima are
  * f32x4.pmax, one instruction on x86; otherwise f32x4.max, which propagates NaN as PyTorch
  * does but costs V8 a 6–8 instruction fix-up each. Both give the same bits on NaN-free data.
@@ -108,8 +109,9 @@ function maxpool3x3s2(
   cBegin: i32, cEnd: i32,
 ): void {
   const rowBytes = <usize>w << 2;
-  // vector outputs: ox with 2ox − padW ≥ 0 and 2(ox + 3) − padW + 2 ≤ w − 1
-  const vBegin = (padW + 1) >> 1;
+  // vector steps: 4 outputs ox … ox+3 whose last window column 2(ox + 3) − padW + 2 is ≤ w − 1;
+  // the first step with padW = 1 reads column −1 (memory before the row) and replaces it
+  const vEnd = min(outW, (w - 3 + padW) / 2 + 1);
   let yc = y + (<usize>(cBegin * outH * outW) << 2);
   for (let ch = cBegin; ch < cEnd; ch++) {
     const plane = x + (<usize>(ch * h * w) << 2);
@@ -120,22 +122,36 @@ function maxpool3x3s2(
       const r1 = plane + <usize>iyMid * rowBytes;
       const r2 = plane + <usize>(iy + 2 < h ? iy + 2 : iyMid) * rowBytes;
       let ox = 0;
-      for (; ox < outW && ox < vBegin; ox++) store<f32>(yc + (<usize>ox << 2), window3(r0, r1, r2, 2 * ox - padW, w));
-      for (; ox + 4 <= outW && 2 * (ox + 3) - padW + 2 <= w - 1; ox += 4) {
-        const off = <usize>(2 * ox - padW) << 2;
-        const va = vmax(pseudo, vmax(pseudo, v128.load(r0 + off), v128.load(r1 + off)), v128.load(r2 + off));
-        const vb = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 16), v128.load(r1 + off, 16)), v128.load(r2 + off, 16));
-        const vc = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 8), v128.load(r1 + off, 8)), v128.load(r2 + off, 8));
-        const vd = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 24), v128.load(r1 + off, 24)), v128.load(r2 + off, 24));
-        const col0 = v128.shuffle<f32>(va, vb, 0, 2, 4, 6);
-        const col1 = v128.shuffle<f32>(va, vb, 1, 3, 5, 7);
-        const col2 = v128.shuffle<f32>(vc, vd, 0, 2, 4, 6);
-        v128.store(yc + (<usize>ox << 2), vmax(pseudo, vmax(pseudo, col0, col1), col2));
+      if (padW > 0 && vEnd >= 4) {
+        v128.store(yc, quad(pseudo, true, r0, r1, r2, <usize>(-padW) << 2));
+        ox = 4;
+      }
+      for (; ox + 4 <= vEnd; ox += 4) {
+        v128.store(yc + (<usize>ox << 2), quad(pseudo, false, r0, r1, r2, <usize>(2 * ox - padW) << 2));
       }
       for (; ox < outW; ox++) store<f32>(yc + (<usize>ox << 2), window3(r0, r1, r2, 2 * ox - padW, w));
       yc += <usize>outW << 2;
     }
   }
+}
+
+/**
+ * Outputs ox … ox+3 from the three rows at byte offset `off` = column 2·ox − padW: column maxima of
+ * 8 + 8 columns, then the window's columns picked with shuffles. `left`: column −1 (off = −4) is
+ * outside the input; the first window's maximum then uses column 0 in its place.
+ */
+// @ts-ignore: decorator
+@inline
+function quad(pseudo: bool, left: bool, r0: usize, r1: usize, r2: usize, off: usize): v128 {
+  const va = vmax(pseudo, vmax(pseudo, v128.load(r0 + off), v128.load(r1 + off)), v128.load(r2 + off));
+  const vb = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 16), v128.load(r1 + off, 16)), v128.load(r2 + off, 16));
+  const vc = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 8), v128.load(r1 + off, 8)), v128.load(r2 + off, 8));
+  const vd = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 24), v128.load(r1 + off, 24)), v128.load(r2 + off, 24));
+  let col0 = v128.shuffle<f32>(va, vb, 0, 2, 4, 6);
+  const col1 = v128.shuffle<f32>(va, vb, 1, 3, 5, 7);
+  const col2 = v128.shuffle<f32>(vc, vd, 0, 2, 4, 6);
+  if (left) col0 = f32x4.replace_lane(col0, 0, f32x4.extract_lane(col1, 0));
+  return vmax(pseudo, vmax(pseudo, col0, col1), col2);
 }
 
 /** Max over columns [ix, ix + 3) ∩ [0, w) of three rows (at least one column is in range). */
