@@ -10,7 +10,7 @@ export { f32_conv2d_gemm } from './conv/f32-conv2d-gemm';
 export { f32_conv2d_direct, f32_conv_offsets } from './conv/f32-conv2d-direct';
 export { f32_dwconv } from './conv/f32-dwconv';
 export { f32_dwconv_3x3s2, f32_dwconv_3x3s2_scratch } from './conv/f32-dwconv-3x3s2';
-export { f32_has_nan, f32_maxpool, f32_maxpool_2x2s2, f32_maxpool_3x3s2 } from './pool/f32-maxpool';
+export { f32_maxpool, f32_maxpool_2x2s2, f32_maxpool_3x3s2 } from './pool/f32-maxpool';
 export { f32_avgpool } from './pool/f32-avgpool';
 export { f32_global_avgpool } from './pool/f32-global-avgpool';
 export { f32_clamp } from './activation/f32-clamp';

@@ -323,7 +323,6 @@ export class SimdConvEngine implements Engine {
             def: MAXPOOL_3X3, nt: threads(p.outLength * 9 * COST.poolTap, planes),
             args: {
               x, C: planes, H: p.H, W: p.W, padH: p.padH, padW: p.padW, outH: p.outH, outW: p.outW, y,
-              noNaN: this.k.f32_has_nan(x, planes * p.H * p.W) ? 0 : 1,
             },
           },
         };

@@ -38,8 +38,7 @@ export interface KernelExports {
   f32_maxpool_2x2s2(x: number, c: number, h: number, w: number, outH: number, outW: number, y: number,
     cBegin: number, cEnd: number): void;
   f32_maxpool_3x3s2(x: number, c: number, h: number, w: number, padH: number, padW: number, outH: number,
-    outW: number, y: number, cBegin: number, cEnd: number, noNaN: number): void;
-  f32_has_nan(x: number, n: number): number;
+    outW: number, y: number, cBegin: number, cEnd: number): void;
   f32_avgpool(xp: number, rowStride: number, planeStride: number, sH: number, taps: number, offsets: number,
     c: number, outH: number, outW: number, rowDiv: number, colDiv: number, y: number, cBegin: number, cEnd: number): void;
   f32_global_avgpool(x: number, c: number, n: number, y: number, cBegin: number, cEnd: number): void;

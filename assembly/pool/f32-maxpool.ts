@@ -83,17 +83,23 @@ function max_nan(a: f32, b: f32): f32 {
  * of 8 + 8 input columns and pick columns 2ox−p, 2ox−p+1, 2ox−p+2 with shuffles, from the first
  * output on (its missing column −1 replaced by column 0). Outputs whose window leaves the input
  * on the right go through a scalar path.
- * NaN: with `noNaN` (the bindings checked the input with f32_has_nan) the vector maxima are
- * f32x4.pmax, one instruction on x86; otherwise f32x4.max, which propagates NaN as PyTorch
- * does but costs V8 a 6–8 instruction fix-up each. Both give the same bits on NaN-free data.
+ * NaN: each plane is first scanned for NaN (f32_has_nan; the scan also brings the plane into
+ * cache for the pooling that follows). Without NaN the vector maxima are f32x4.pmax, one
+ * instruction on x86; with one, f32x4.max, which propagates NaN as PyTorch does but costs V8 a
+ * 6–8 instruction fix-up each. Both give the same bits on NaN-free data.
  * Precondition: 40 bytes past the input are readable. Planes [cBegin, cEnd).
  */
 export function f32_maxpool_3x3s2(
   x: usize, c: i32, h: i32, w: i32, padH: i32, padW: i32, outH: i32, outW: i32, y: usize, cBegin: i32, cEnd: i32,
-  noNaN: bool,
 ): void {
-  if (noNaN) maxpool3x3s2(true, x, c, h, w, padH, padW, outH, outW, y, cBegin, cEnd);
-  else maxpool3x3s2(false, x, c, h, w, padH, padW, outH, outW, y, cBegin, cEnd);
+  const planeBytes = <usize>(h * w) << 2;
+  const outPlaneBytes = <usize>(outH * outW) << 2;
+  for (let ch = cBegin; ch < cEnd; ch++) {
+    const plane = x + <usize>ch * planeBytes;
+    const yc = y + <usize>ch * outPlaneBytes;
+    if (f32_has_nan(plane, h * w)) maxpool3x3s2(false, plane, h, w, padH, padW, outH, outW, yc);
+    else maxpool3x3s2(true, plane, h, w, padH, padW, outH, outW, yc);
+  }
 }
 
 // @ts-ignore: decorator
@@ -105,33 +111,29 @@ function vmax(pseudo: bool, a: v128, b: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function maxpool3x3s2(
-  pseudo: bool, x: usize, c: i32, h: i32, w: i32, padH: i32, padW: i32, outH: i32, outW: i32, y: usize,
-  cBegin: i32, cEnd: i32,
+  pseudo: bool, plane: usize, h: i32, w: i32, padH: i32, padW: i32, outH: i32, outW: i32, y: usize,
 ): void {
   const rowBytes = <usize>w << 2;
   // vector steps: 4 outputs ox … ox+3 whose last window column 2(ox + 3) − padW + 2 is ≤ w − 1;
   // the first step with padW = 1 reads column −1 (memory before the row) and replaces it
   const vEnd = min(outW, (w - 3 + padW) / 2 + 1);
-  let yc = y + (<usize>(cBegin * outH * outW) << 2);
-  for (let ch = cBegin; ch < cEnd; ch++) {
-    const plane = x + (<usize>(ch * h * w) << 2);
-    for (let oy = 0; oy < outH; oy++) {
-      const iy = 2 * oy - padH;
-      const iyMid = min(max(iy + 1, 0), h - 1);
-      const r0 = plane + <usize>(iy >= 0 ? iy : iyMid) * rowBytes;
-      const r1 = plane + <usize>iyMid * rowBytes;
-      const r2 = plane + <usize>(iy + 2 < h ? iy + 2 : iyMid) * rowBytes;
-      let ox = 0;
-      if (padW > 0 && vEnd >= 4) {
-        v128.store(yc, quad(pseudo, true, r0, r1, r2, <usize>(-padW) << 2));
-        ox = 4;
-      }
-      for (; ox + 4 <= vEnd; ox += 4) {
-        v128.store(yc + (<usize>ox << 2), quad(pseudo, false, r0, r1, r2, <usize>(2 * ox - padW) << 2));
-      }
-      for (; ox < outW; ox++) store<f32>(yc + (<usize>ox << 2), window3(r0, r1, r2, 2 * ox - padW, w));
-      yc += <usize>outW << 2;
+  let yc = y;
+  for (let oy = 0; oy < outH; oy++) {
+    const iy = 2 * oy - padH;
+    const iyMid = min(max(iy + 1, 0), h - 1);
+    const r0 = plane + <usize>(iy >= 0 ? iy : iyMid) * rowBytes;
+    const r1 = plane + <usize>iyMid * rowBytes;
+    const r2 = plane + <usize>(iy + 2 < h ? iy + 2 : iyMid) * rowBytes;
+    let ox = 0;
+    if (padW > 0 && vEnd >= 4) {
+      v128.store(yc, quad(pseudo, true, r0, r1, r2, <usize>(-padW) << 2));
+      ox = 4;
     }
+    for (; ox + 4 <= vEnd; ox += 4) {
+      v128.store(yc + (<usize>ox << 2), quad(pseudo, false, r0, r1, r2, <usize>(2 * ox - padW) << 2));
+    }
+    for (; ox < outW; ox++) store<f32>(yc + (<usize>ox << 2), window3(r0, r1, r2, 2 * ox - padW, w));
+    yc += <usize>outW << 2;
   }
 }
 
@@ -166,13 +168,17 @@ function window3(r0: usize, r1: usize, r2: usize, ix: i32, w: i32): f32 {
   return m;
 }
 
-/** f32_has_nan: 1 if any of the n floats at x is NaN, else 0. */
-export function f32_has_nan(x: usize, n: i32): i32 {
+/** 1 if any of the n floats at x is NaN, else 0 (16 floats a step: the loop, not the loads, was the cost). */
+function f32_has_nan(x: usize, n: i32): i32 {
   let vany = i32x4.splat(0);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v = v128.load(x + (<usize>i << 2));
-    vany = v128.or(vany, f32x4.ne(v, v));
+  for (; i + 16 <= n; i += 16) {
+    const p = x + (<usize>i << 2);
+    const v0 = v128.load(p);
+    const v1 = v128.load(p, 16);
+    const v2 = v128.load(p, 32);
+    const v3 = v128.load(p, 48);
+    vany = v128.or(vany, v128.or(v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)), v128.or(f32x4.ne(v2, v2), f32x4.ne(v3, v3))));
   }
   let any = v128.any_true(vany);
   for (; i < n; i++) {

@@ -207,10 +207,10 @@ export const MAXPOOL_2X2 = define({
 export const MAXPOOL_3X3 = define({
   id: 10,
   name: 'maxpool-3x3s2',
-  fields: ['x', 'C', 'H', 'W', 'padH', 'padW', 'outH', 'outW', 'y', 'noNaN'],
+  fields: ['x', 'C', 'H', 'W', 'padH', 'padW', 'outH', 'outW', 'y'],
   run(k, a, tid, nt) {
     const [c0, c1] = share(a.C, tid, nt);
-    if (c0 < c1) k.f32_maxpool_3x3s2(a.x, a.C, a.H, a.W, a.padH, a.padW, a.outH, a.outW, a.y, c0, c1, a.noNaN);
+    if (c0 < c1) k.f32_maxpool_3x3s2(a.x, a.C, a.H, a.W, a.padH, a.padW, a.outH, a.outW, a.y, c0, c1);
   },
 });
 
