@@ -4,13 +4,21 @@
  * channels × 8 output pixels of one output row, through the indirect 4×8 microkernel whose
  * B row k = (c, ky, kx) is read at pixel base + offsets[k] (f32_conv_offsets).
  * Loop order: output row, 8-pixel tile, then every 4-channel block, so the K rows × 8 pixels
- * of input under a tile stay in L1 while the packed weights stream from L2.
+ * of input under a tile stay in L1 while the packed weights stream from L2. Tiles of ≤ NARROW
+ * pixels run pixel by pixel through f32_igemm_pixel (same sums, same bits).
  *   xp          padded plane of the group's first channel; rowStride/planeStride in floats
  *   packed      pack_f32_gemm_oihw blocks of this group (M rows, K = Cg·kH·kW)
  *   y           output of the group, M planes of outH×outW
  *   oyBegin/End output rows [oyBegin, oyEnd) to compute (0, outH for all; threads split here)
  */
 import { f32_igemm_4x8 } from '../gemm/f32-gemm-4x8';
+import { f32_igemm_pixel } from '../gemm/f32-igemm-24x1';
+
+/**
+ * Tiles of at most this many pixels go through the one-pixel kernel (24 channels × 1 pixel)
+ * instead of the 4×8 tile, which would leave at least half its lanes idle.
+ */
+const NARROW: i32 = 4;
 
 export function f32_conv2d_direct(
   xp: usize, rowStride: i32, sH: i32, k: i32, offsets: usize,
@@ -26,6 +34,14 @@ export function f32_conv2d_direct(
     const yrow = y + (<usize>(oy * outW) << 2);
     for (let ox0 = 0; ox0 < outW; ox0 += 8) {
       const nr = min(8, outW - ox0);
+      if (nr <= NARROW) {
+        // a narrow tile (a tiny output, a row's tail): pixel by pixel, output channels in the lanes
+        for (let j = 0; j < nr; j++) {
+          const o = <usize>(ox0 + j) << 2;
+          f32_igemm_pixel(m, k, packed, blockBytes, xrow + o, offsets, yrow + o, plane, vmin, vmax);
+        }
+        continue;
+      }
       let a = packed;
       let yt = yrow + (<usize>ox0 << 2);
       for (let m0 = 0; m0 < m; m0 += 4) {

@@ -115,6 +115,9 @@ export const CONV2D_CASES: Conv2dCase[] = [
   { x: [1, 3, 21, 1], w: [2, 3, 3, 1], p: [1, 0] },
   { x: [1, 1, 1, 23], w: [4, 1, 1, 3], p: 'valid' },
   { x: [1, 9, 12, 12], w: [11, 9, 2, 2], s: 2 },
+  // narrow outputs through the one-pixel kernel: 24 + 12 + 4 channels, 24 + 4 + 2, a 1×1 output
+  { x: [1, 5, 6, 3], w: [40, 5, 2, 2], act: 'relu' },
+  { x: [1, 16, 5, 5], w: [30, 16, 5, 5] },
 ];
 
 export const CONV1D_CASES: Conv1dCase[] = [
