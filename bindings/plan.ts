@@ -12,6 +12,9 @@
  *   build: with FMA the direct kernel keeps up to K = 576 (ResNet 3×3 64→64 @56²: direct 45.4,
  *   im2col 44.3) and loses from K = 1152 (3×3 s2 128→256: 38.4 vs 46.1); with mul+add, whose
  *   loop is more load-bound, im2col wins from K = 576 (35.5 vs 32.0).
+ * - except on small outputs (fewer than 64 pixels): there the direct kernel wins whatever K
+ *   (ResNet layer4 3×3 512→512 @7², K = 4608: direct 5.15 ms vs im2col 5.71 relaxed, 5.79 vs
+ *   6.27 simd; at @14² im2col is ahead by 2–3 %).
  * - otherwise the direct kernel, which needs no im2col matrix: with few input channels (LeNet,
  *   a 3-channel stem) the copy costs more than it saves (stem 7×7 s2: direct 46.7 vs 39.1).
  */
@@ -31,13 +34,15 @@ export function isPointwise(p: Conv2dParams): boolean {
 
 /** Smallest reduction length at which im2col + GEMM beats the direct kernel, per build. */
 const IM2COL_MIN_K: Record<Isa, number> = { relaxed: 1024, simd: 512 };
+/** Fewest output pixels for im2col + GEMM: below, its panels are a tile or two wide. */
+const IM2COL_MIN_P = 64;
 
 export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm, isa: Isa): ConvKernel {
   if (requested !== 'auto') return requested;
   if (isDepthwise(p)) return 'depthwise';
   if (isPointwise(p)) return 'pointwise';
   if (p.kH === 1 && p.kW === 1) return 'im2col';
-  return p.cPerGroup * p.kH * p.kW >= IM2COL_MIN_K[isa] ? 'im2col' : 'direct';
+  return p.cPerGroup * p.kH * p.kW >= IM2COL_MIN_K[isa] && p.outH * p.outW >= IM2COL_MIN_P ? 'im2col' : 'direct';
 }
 
 /** Target bytes of one K×nc panel of B for the GEMM drivers (128 KiB – 512 KiB measured alike). */
