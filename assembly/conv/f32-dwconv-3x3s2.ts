@@ -8,10 +8,11 @@
  * j = 0 … 7): two pairs of loads, each pair deinterleaved by one shuffle (even lanes). Two output
  * rows a step (4 accumulators, 8 loads, 1 weight: 13 live v128; V8 gives 15), taps a runtime loop
  * in (ky, kx) order from the bias, as the reference sums them.
- * Input rows above or below the image read a zero row. Steps whose columns reach outside the
- * input (the first with padLeft = 1, the last ones) zero those lanes with masks, one output row
- * at a time. Loads reach 17 columns past c0 (15 past the last input column at most): within the
- * heap's slack after the input, or the zero row's tail.
+ * Input rows above or below the image read a zero row. Lanes of outputs past outW read whatever
+ * lies there and are dropped; of the stored outputs' columns only −1 (the first step, padLeft = 1:
+ * one lane replaced by 0) and w (the last step when padRight = 1 reaches it: masks, one output
+ * row at a time) can lie outside the input. Loads reach 17 columns past c0 (15 past the last
+ * input column at most): within the heap's slack after the input, or the zero row's tail.
  *
  * `buf`: this call's scratch (f32_dwconv_3x3s2_scratch(w) floats), set up here.
  * Only output channels [ocBegin, ocEnd) are computed (threads split here).
@@ -60,13 +61,19 @@ export function f32_dwconv_3x3s2(
         const c0 = ox0 * 2 - padLeft;
         const yt = yrow + (<usize>ox0 << 2);
         const nr = min(8, outW - ox0);
-        if (c0 >= 0 && c0 + 16 < w) {
-          if (two) step2(rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr);
-          else step1(rows, c0, wk, vbias, vmin, vmax, yt, nr, false, 0);
-        } else {
+        // lanes of outputs past outW read whatever lies there and are dropped; only the stored
+        // outputs' columns matter: column −1 in the first step (padLeft = 1), column w in the last
+        // (padRight = 1, when 2·(outW − 1) − padLeft + 2 = w)
+        if (2 * (ox0 + nr - 1) - padLeft + 2 >= w) {
           setMasks(masks, c0, w);
-          step1(rows, c0, wk, vbias, vmin, vmax, yt, nr, true, masks);
-          if (two) step1(rows + 8, c0, wk, vbias, vmin, vmax, yt + ldy, nr, true, masks);
+          step1(rows, c0, wk, vbias, vmin, vmax, yt, nr, true, false, masks);
+          if (two) step1(rows + 8, c0, wk, vbias, vmin, vmax, yt + ldy, nr, true, false, masks);
+        } else if (c0 < 0) {
+          if (two) step2(rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, true);
+          else step1(rows, c0, wk, vbias, vmin, vmax, yt, nr, false, true, 0);
+        } else {
+          if (two) step2(rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, false);
+          else step1(rows, c0, wk, vbias, vmin, vmax, yt, nr, false, false, 0);
         }
       }
     }
@@ -81,10 +88,15 @@ function even4(p: usize): v128 {
   return v128.shuffle<f32>(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
 }
 
-/** Two output rows (input rows at rows[0 … 4]), 8 outputs from column c0, stored at yt and yt + ldy. */
+/**
+ * Two output rows (input rows at rows[0 … 4]), 8 outputs from column c0, stored at yt and yt + ldy;
+ * `left`: c0 = −1, the first output's column −1 reads as 0.
+ */
 // @ts-ignore: decorator
 @inline
-function step2(rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, ldy: usize, nr: i32): void {
+function step2(
+  rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, ldy: usize, nr: i32, left: bool,
+): void {
   let vacc0x0123 = vbias;
   let vacc0x4567 = vbias;
   let vacc1x0123 = vbias;
@@ -98,9 +110,15 @@ function step2(rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v
       const vw = v128.load32_splat(wr + (kx << 2));
       const q0 = p0 + (kx << 2);
       const q1 = p1 + (kx << 2);
-      vacc0x0123 = fma(even4(q0), vw, vacc0x0123);
+      let vx0 = even4(q0);
+      let vx1 = even4(q1);
+      if (left && kx == 0) {
+        vx0 = f32x4.replace_lane(vx0, 0, 0);
+        vx1 = f32x4.replace_lane(vx1, 0, 0);
+      }
+      vacc0x0123 = fma(vx0, vw, vacc0x0123);
       vacc0x4567 = fma(even4(q0 + 32), vw, vacc0x4567);
-      vacc1x0123 = fma(even4(q1), vw, vacc1x0123);
+      vacc1x0123 = fma(vx1, vw, vacc1x0123);
       vacc1x4567 = fma(even4(q1 + 32), vw, vacc1x4567);
     }
   }
@@ -110,12 +128,13 @@ function step2(rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v
 
 /**
  * One output row (input rows at rows[0 … 2]), 8 outputs from column c0, stored at yt; `masked`:
- * lanes whose column lies outside the input read as 0 (masks from setMasks).
+ * lanes whose column lies outside the input read as 0 (masks from setMasks); `left`: as step2.
  */
 // @ts-ignore: decorator
 @inline
 function step1(
-  rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, nr: i32, masked: bool, masks: usize,
+  rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, nr: i32, masked: bool, left: bool,
+  masks: usize,
 ): void {
   let vacc0123 = vbias;
   let vacc4567 = vbias;
@@ -131,6 +150,8 @@ function step1(
       if (masked) {
         vx0123 = v128.and(vx0123, v128.load(masks + (kx << 5)));
         vx4567 = v128.and(vx4567, v128.load(masks + (kx << 5), 16));
+      } else if (left && kx == 0) {
+        vx0123 = f32x4.replace_lane(vx0123, 0, 0);
       }
       vacc0123 = fma(vx0123, vw, vacc0123);
       vacc4567 = fma(vx4567, vw, vacc4567);
