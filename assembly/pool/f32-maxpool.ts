@@ -79,8 +79,8 @@ function max_nan(a: f32, b: f32): f32 {
  * f32_maxpool_3x3s2: the 3×3 / stride 2 / dilation 1 max pool (ResNet's, padding 0 or 1,
  * ceil mode or not), read straight from the input with no padded copy. Per output row the
  * window's rows are those of the input in range (a missing row is replaced by a duplicate of a
- * present one, which leaves the max unchanged); 4 outputs at a time take the column maxima
- * of 8 + 8 input columns and pick columns 2ox−p, 2ox−p+1, 2ox−p+2 with shuffles, from the first
+ * present one, which leaves the max unchanged); 4 outputs at a time take the column maxima of
+ * the three rows (each column's once) and pick columns 2ox−p, 2ox−p+1, 2ox−p+2 with shuffles, from the first
  * output on (its missing column −1 replaced by column 0). Outputs whose window leaves the input
  * on the right go through a scalar path.
  * NaN: each plane is first scanned for NaN (f32_has_nan; the scan also brings the plane into
@@ -125,33 +125,49 @@ function maxpool3x3s2(
     const r1 = plane + <usize>iyMid * rowBytes;
     const r2 = plane + <usize>(iy + 2 < h ? iy + 2 : iyMid) * rowBytes;
     let ox = 0;
-    if (padW > 0 && vEnd >= 4) {
-      v128.store(yc, quad(pseudo, true, r0, r1, r2, <usize>(-padW) << 2));
-      ox = 4;
-    }
-    for (; ox + 4 <= vEnd; ox += 4) {
-      v128.store(yc + (<usize>ox << 2), quad(pseudo, false, r0, r1, r2, <usize>(2 * ox - padW) << 2));
+    if (vEnd >= 4) {
+      // column maxima of the three rows, 4 columns a vector, each computed once: va (columns
+      // c … c+3, c = 2·ox − padW) carries over from the step before
+      let va = colmax(pseudo, r0, r1, r2, <usize>(-padW) << 2);
+      if (padW > 0) {
+        const vb = colmax(pseudo, r0, r1, r2, <usize>(16 - 4 * padW));
+        const vn = colmax(pseudo, r0, r1, r2, <usize>(32 - 4 * padW));
+        v128.store(yc, pick(pseudo, true, va, vb, vn));
+        va = vn;
+        ox = 4;
+      }
+      for (; ox + 4 <= vEnd; ox += 4) {
+        const off = <usize>(2 * ox - padW) << 2;
+        const vb = colmax(pseudo, r0, r1, r2, off + 16);
+        const vn = colmax(pseudo, r0, r1, r2, off + 32);
+        v128.store(yc + (<usize>ox << 2), pick(pseudo, false, va, vb, vn));
+        va = vn;
+      }
     }
     for (; ox < outW; ox++) store<f32>(yc + (<usize>ox << 2), window3(r0, r1, r2, 2 * ox - padW, w));
     yc += <usize>outW << 2;
   }
 }
 
+/** Lane-wise maximum of the three rows' 4 columns at byte offset `off`. */
+// @ts-ignore: decorator
+@inline
+function colmax(pseudo: bool, r0: usize, r1: usize, r2: usize, off: usize): v128 {
+  return vmax(pseudo, vmax(pseudo, v128.load(r0 + off), v128.load(r1 + off)), v128.load(r2 + off));
+}
+
 /**
- * Outputs ox … ox+3 from the three rows at byte offset `off` = column 2·ox − padW: column maxima of
- * 8 + 8 columns, then the window's columns picked with shuffles. `left`: column −1 (off = −4) is
- * outside the input; the first window's maximum then uses column 0 in its place.
+ * Outputs ox … ox+3 from the column maxima of columns c … c+3 (va), c+4 … c+7 (vb) and c+8 …
+ * (vn; lane 0 used), c = 2·ox − padW: the window's columns c+2j, c+2j+1, c+2j+2 picked with
+ * shuffles. `left`: column −1 (c = −1) is outside the input; the first window uses column 0 in
+ * its place.
  */
 // @ts-ignore: decorator
 @inline
-function quad(pseudo: bool, left: bool, r0: usize, r1: usize, r2: usize, off: usize): v128 {
-  const va = vmax(pseudo, vmax(pseudo, v128.load(r0 + off), v128.load(r1 + off)), v128.load(r2 + off));
-  const vb = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 16), v128.load(r1 + off, 16)), v128.load(r2 + off, 16));
-  const vc = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 8), v128.load(r1 + off, 8)), v128.load(r2 + off, 8));
-  const vd = vmax(pseudo, vmax(pseudo, v128.load(r0 + off, 24), v128.load(r1 + off, 24)), v128.load(r2 + off, 24));
+function pick(pseudo: bool, left: bool, va: v128, vb: v128, vn: v128): v128 {
   let col0 = v128.shuffle<f32>(va, vb, 0, 2, 4, 6);
   const col1 = v128.shuffle<f32>(va, vb, 1, 3, 5, 7);
-  const col2 = v128.shuffle<f32>(vc, vd, 0, 2, 4, 6);
+  const col2 = v128.shuffle<f32>(col0, vn, 1, 2, 3, 4);
   if (left) col0 = f32x4.replace_lane(col0, 0, f32x4.extract_lane(col1, 0));
   return vmax(pseudo, vmax(pseudo, col0, col1), col2);
 }
