@@ -26,6 +26,7 @@ const LAYERS = [
   { title: 'ResNet-18 3×3 256→256 p1 @14²', x: [1, 256, 14, 14], w: [256, 256, 3, 3], options: { padding: 1 } },
   { title: '1×1 256→512 @14²', x: [1, 256, 14, 14], w: [512, 256, 1, 1], options: {} },
   { title: 'MobileNetV2 dw 3×3 144 @56²', x: [1, 144, 56, 56], w: [144, 1, 3, 3], options: { padding: 1, groups: 144 } },
+  { title: 'MobileNetV2 dw 3×3 s2 96 @112²', x: [1, 96, 112, 112], w: [96, 1, 3, 3], options: { stride: 2, padding: 1, groups: 96 } },
   { title: 'LeNet-5 C1 1→6 5×5 @32²', x: [1, 1, 32, 32], w: [6, 1, 5, 5], options: {} },
 ];
 
@@ -46,7 +47,8 @@ function outShape(l) {
   const [N, , H, W] = l.x;
   const [K, , kH, kW] = l.w;
   const p = l.options.padding ?? 0;
-  return [N, K, H + 2 * p - kH + 1, W + 2 * p - kW + 1];
+  const s = l.options.stride ?? 1;
+  return [N, K, Math.floor((H + 2 * p - kH) / s) + 1, Math.floor((W + 2 * p - kW) / s) + 1];
 }
 
 function macs(l) {
@@ -99,7 +101,7 @@ async function ortPeer() {
       version: ort.env.versions.web ?? '?',
       async prepare(l, x, w, threads) {
         const conv = {
-          K: l.w[0], kH: l.w[2], kW: l.w[3], sH: 1, sW: 1, dH: 1, dW: 1, groups: l.options.groups ?? 1,
+          K: l.w[0], kH: l.w[2], kW: l.w[3], sH: l.options.stride ?? 1, sW: l.options.stride ?? 1, dH: 1, dW: 1, groups: l.options.groups ?? 1,
           padTop: l.options.padding ?? 0, padLeft: l.options.padding ?? 0, padBottom: l.options.padding ?? 0, padRight: l.options.padding ?? 0,
         };
         const model = layerModel({ op: 'conv2d', input: l.x, output: outShape(l), conv }, { x, w });
