@@ -20,7 +20,7 @@ const USAGE = `usage: node bench/cli.mjs [--suite default|full] [--filter <subst
   --time     total timed budget per implementation and layer, split over the rounds (default 300, full 500)
   --rounds   interleaved timing rounds per layer (default 3)
   --check    verify every implementation against the reference, time nothing (no files written)
-  --threads  only 1 for now (multi-threaded runs come later)`;
+  --threads  only 1: this suite is single-threaded; 1 vs 2 threads: node --experimental-wasm-relaxed-simd bench/threads.mjs`;
 
 // Relaxed SIMD needs a V8 flag on Node 20: re-run ourselves with it, once.
 if (!relaxedSupported() && !process.execArgv.includes(RELAXED_FLAG) && !process.env.SIMDCONV_BENCH_REEXEC) {
@@ -57,7 +57,7 @@ function parseArgs(argv) {
       case '--check': a.rounds = 0; a.overhead = false; a.write = false; break;
       case '--skip-naive': a.skipNaive = true; break;
       case '--no-overhead': a.overhead = false; break;
-      case '--threads': a.threads = Number(val()); if (a.threads !== 1) fail('--threads: only 1 is supported for now'); break;
+      case '--threads': a.threads = Number(val()); if (a.threads !== 1) fail('--threads: this suite runs one thread; for 1 vs 2 threads run bench/threads.mjs'); break;
       case '--out': a.out = val(); break;
       case '--no-write': a.write = false; break;
       case '--list': a.list = true; break;
