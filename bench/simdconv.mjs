@@ -89,10 +89,11 @@ export const errMsg = (e) => (e instanceof Error ? e.message : String(e));
  */
 export function algorithmsFor(l) {
   const c = /** @type {import('./shapes.mjs').ConvShape} */ (l.conv);
-  /** @type {('direct' | 'im2col' | 'depthwise' | 'pointwise' | 'auto')[]} */
+  /** @type {('direct' | 'im2col' | 'depthwise' | 'pointwise' | 'winograd' | 'auto')[]} */
   const algs = ['direct', 'im2col'];
   if (c.groups > 1 && c.groups === c.C && c.cPerGroup === 1) algs.push('depthwise');
   if (c.kH === 1 && c.kW === 1 && c.groups === 1) algs.push('pointwise');
+  if (c.kH === 3 && c.kW === 3 && c.sH === 1 && c.sW === 1 && c.dH === 1 && c.dW === 1 && c.groups === 1) algs.push('winograd');
   algs.push('auto');
   return algs;
 }

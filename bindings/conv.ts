@@ -8,15 +8,15 @@
  */
 import type { Heap } from './memory.js';
 import { Scratch } from './memory.js';
-import { chooseConvKernel, isDepthwise, panelColumns, type ConvKernel } from './plan.js';
+import { chooseConvKernel, isDepthwise, isWinograd, panelColumns, prefersWinograd, type ConvKernel } from './plan.js';
 import { COST } from './threads/cost.js';
-import { DIRECT, DWCONV, DWCONV_3X3S2, GEMM, type Job } from './threads/jobs.js';
+import { DIRECT, DWCONV, DWCONV_3X3S2, GEMM, WINOGRAD, type Job } from './threads/jobs.js';
 import type { KernelExports } from './wasm.js';
 import type { ConvAlgorithm, Conv2dParams } from './types.js';
 
 /** The parts of Conv2dParams that do not depend on the input. */
 export type ConvLayerShape = Pick<Conv2dParams,
-  'C' | 'K' | 'kH' | 'kW' | 'groups' | 'cPerGroup' | 'kPerGroup' | 'hasBias'>;
+  'C' | 'K' | 'kH' | 'kW' | 'sH' | 'sW' | 'dH' | 'dW' | 'groups' | 'cPerGroup' | 'kPerGroup' | 'hasBias'>;
 
 /** Threads a job of `work` MAC-equivalents over `units` independent pieces may use. */
 export type ThreadPolicy = (work: number, units: number) => number;
@@ -31,6 +31,8 @@ export interface ConvPlan {
 export class ConvLayer {
   private packed = 0;
   private raw = 0;
+  /** Winograd U = G g G^T, 16 packed Cout × C matrices */
+  private wino = 0;
   private bias = 0;
   private disposed = false;
   /** runs planned and not yet finished (async calls): dispose waits for them */
@@ -75,22 +77,75 @@ export class ConvLayer {
     if (this.raw) return;
     const raw = this.heap.alloc(this.weight.length * 4, this.op, 'weight');
     this.heap.f32(raw, this.weight.length).set(this.weight);
-    if (this.biasData) {
-      try {
-        this.bias = this.heap.alloc(this.biasData.length * 4, this.op, 'options.bias');
-      } catch (e) {
-        this.heap.release(raw);
-        throw e;
-      }
-      this.heap.f32(this.bias, this.biasData.length).set(this.biasData);
+    try {
+      this.biasPtr();
+    } catch (e) {
+      this.heap.release(raw);
+      throw e;
     }
     this.raw = raw;
+  }
+
+  /** The bias in wasm memory (0 = none), for the kernels that add it in their epilogue. */
+  private biasPtr(): number {
+    if (this.bias || !this.biasData) return this.bias;
+    this.bias = this.heap.alloc(this.biasData.length * 4, this.op, 'options.bias');
+    this.heap.f32(this.bias, this.biasData.length).set(this.biasData);
+    return this.bias;
+  }
+
+  /** Bytes of one ξ's packed U matrix (Cout × C, 4-row blocks with a zero bias). */
+  private get winoXiBytes(): number {
+    return Math.ceil(this.shape.kPerGroup / 4) * (4 + 4 * this.shape.cPerGroup) * 4;
+  }
+
+  /** U[ξ][k][c] = (G g[k][c] G^T)[ξ] for Winograd F(2×2, 3×3), computed in float64, packed per ξ. */
+  private ensureWinograd(): number {
+    if (this.wino) return this.wino;
+    const { kPerGroup: K, cPerGroup: C } = this.shape;
+    const xiBytes = this.winoXiBytes;
+    const packed = this.heap.alloc(16 * xiBytes, this.op, 'weight');
+    const scratch = new Scratch(this.heap, this.op);
+    try {
+      const u = scratch.alloc(16 * K * C * 4, 'weight');
+      const view = this.heap.f32(u, 16 * K * C);
+      const w = this.weight;
+      const gg = new Float64Array(12);
+      for (let k = 0; k < K; k++) {
+        for (let c = 0; c < C; c++) {
+          const g = (k * C + c) * 9;
+          // G g (4×3): rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2
+          for (let j = 0; j < 3; j++) {
+            const g0 = w[g + j]!, g1 = w[g + 3 + j]!, g2 = w[g + 6 + j]!;
+            gg[j] = g0;
+            gg[3 + j] = (g0 + g1 + g2) / 2;
+            gg[6 + j] = (g0 - g1 + g2) / 2;
+            gg[9 + j] = g2;
+          }
+          // (G g) G^T (4×4), ξ = 4i + j
+          for (let i = 0; i < 4; i++) {
+            const r0 = gg[3 * i]!, r1 = gg[3 * i + 1]!, r2 = gg[3 * i + 2]!;
+            const row = [r0, (r0 + r1 + r2) / 2, (r0 - r1 + r2) / 2, r2];
+            for (let j = 0; j < 4; j++) view[((4 * i + j) * K + k) * C + c] = row[j]!;
+          }
+        }
+      }
+      for (let xi = 0; xi < 16; xi++) this.k.pack_f32_gemm_oihw(u + xi * K * C * 4, 0, packed + xi * xiBytes, 1, K, C);
+    } catch (e) {
+      this.heap.release(packed);
+      throw e;
+    } finally {
+      scratch.releaseAll();
+    }
+    this.wino = packed;
+    return packed;
   }
 
   /** Packs what `algorithm` will most likely need, so the first run pays no packing. */
   warm(algorithm: ConvAlgorithm): void {
     const depthwise = isDepthwise(this.shape);
     if (algorithm === 'depthwise' || (algorithm === 'auto' && depthwise)) this.ensureRaw();
+    else if (algorithm === 'winograd' || (algorithm === 'auto' && prefersWinograd(this.shape))) this.ensureWinograd();
     else this.ensurePacked();
   }
 
@@ -106,6 +161,7 @@ export class ConvLayer {
     switch (kernel) {
       case 'depthwise': job = this.planDepthwise(p, x, y, scratch, threads); break;
       case 'direct': job = this.planDirect(p, x, y, scratch, threads); break;
+      case 'winograd': job = this.planWinograd(p, x, y, scratch, threads); break;
       default: job = this.planGemm(p, x, y, scratch, threads, kernel === 'im2col'); break;
     }
     this.uses++;
@@ -173,6 +229,42 @@ export class ConvLayer {
     };
   }
 
+  private planWinograd(p: Conv2dParams, x: number, y: number, scratch: Scratch, threads: ThreadPolicy): Job {
+    if (!isWinograd(p)) throw new Error('winograd planned for a geometry it does not compute');
+    const packed = this.ensureWinograd();
+    const tH = Math.ceil(p.outH / 2);
+    const tW = Math.ceil(p.outW / 2);
+    // the padded input covers every tile's 4×4 patch (2·tH + 2 rows, 2·tW + 2 columns)
+    const src = padLayout({
+      N: p.N, C: p.C, H: p.H, W: p.W, kH: 3, kW: 3, sH: 1, sW: 1, dH: 1, dW: 1,
+      padTop: p.padTop, padLeft: p.padLeft, padBottom: p.padBottom, padRight: p.padRight, outH: 2 * tH, outW: 2 * tW,
+    }, x, scratch, 0);
+    // tile rows per block: V and M of a block (16·(C + Cout) floats a tile) near the budget
+    // U (16·C·Cout floats) streams once per block: with many channels the blocks grow with it
+    // (512→512 @7²: 256 KB blocks of one 4-tile row 5.24 ms, U/4 = all 16 tiles at once 2.90 ms)
+    const perTile = 16 * (p.C + p.K) * 4;
+    const budget = Math.max(WINOGRAD_BLOCK_BYTES, (16 * p.C * p.K * 4) / 4);
+    const rb = Math.max(1, Math.min(tH, Math.floor(budget / perTile / tW)));
+    const ld = ((rb * tW + 3) & ~3) + 8;
+    const vBytes = 16 * p.C * ld * 4;
+    const workBytes = Heap16(256 + vBytes + 16 * p.K * ld * 4);
+    // 16·C·Cout MACs per 2×2 tile instead of 36: counted as half the direct work, plus the transforms
+    const work = p.macs * COST.mac / 2 + (src.buf ? p.N * src.paddedFloats * COST.copy : 0);
+    const nt = threads(work, tH);
+    const wk = scratch.alloc(workBytes * nt, 'workspace', true);
+    return {
+      def: WINOGRAD,
+      nt,
+      args: {
+        x: src.x, imageBytes: src.imageBytes, C: src.C, H: src.H, W: src.W, padTop: src.padTop, padLeft: src.padLeft,
+        hp: src.hp, sW: src.sW, wq: src.wq, buf: src.buf, padValue: src.padValue, rowStride: src.rowStride,
+        planeStride: src.planeStride,
+        N: p.N, tW, tH, rb, packed, xiBytes: this.winoXiBytes, K: p.K, work: wk, workBytes, vBytes, bias: this.biasPtr(),
+        outH: p.outH, outW: p.outW, y, outImageBytes: p.K * p.outH * p.outW * 4, actMin: p.actMin, actMax: p.actMax,
+      },
+    };
+  }
+
   private planDepthwise(p: Conv2dParams, x: number, y: number, scratch: Scratch, threads: ThreadPolicy): Job {
     this.ensureRaw();
     if (p.kH === 3 && p.kW === 3 && p.sH === 2 && p.sW === 2 && p.dH === 1 && p.dW === 1 &&
@@ -217,10 +309,16 @@ export class ConvLayer {
       return;
     }
     this.disposed = true;
-    for (const ptr of [this.packed, this.raw, this.bias]) if (ptr) this.heap.release(ptr);
-    this.packed = this.raw = this.bias = 0;
+    for (const ptr of [this.packed, this.raw, this.bias, this.wino]) if (ptr) this.heap.release(ptr);
+    this.packed = this.raw = this.bias = this.wino = 0;
   }
 }
+
+/**
+ * Target bytes of one Winograd block's V and M (tile rows at a time, so they stay in L2; 256 KB
+ * and 512 KB measured alike on 3×3 64→64 @56² … 256→256 @14²).
+ */
+const WINOGRAD_BLOCK_BYTES = 256 * 1024;
 
 /** bytes rounded up to the heap's 16-byte alignment */
 function Heap16(bytes: number): number {

@@ -31,7 +31,7 @@ import type {
   Tensor,
 } from './types.js';
 
-export const CONV_ALGORITHMS: readonly ConvAlgorithm[] = ['auto', 'direct', 'im2col', 'depthwise', 'pointwise'];
+export const CONV_ALGORITHMS: readonly ConvAlgorithm[] = ['auto', 'direct', 'im2col', 'depthwise', 'pointwise', 'winograd'];
 
 /** wasm32 memory holds at most 65536 pages of 64 KiB. */
 export const MAX_WASM_BYTES = 2 ** 32;
@@ -351,6 +351,17 @@ function finishLayer(g: LayerGeometry, o: Record<string, unknown>): Conv2dLayer 
       op,
       'options.algorithm',
       `'auto', 'direct' or 'im2col' here: 'pointwise' needs a 1×1 kernel, stride 1 and no padding (${geometry})`,
+      algorithm,
+    );
+  }
+  if (algorithm === 'winograd' && !(g.rank === 2 && kH === 3 && kW === 3 && sH === 1 && sW === 1 && g.dH === 1 && g.dW === 1 && groups === 1)) {
+    const geometry = g.rank === 2
+      ? `kernel ${kH}×${kW}, stride ${fmtShape([sH, sW])}, dilation ${fmtShape([g.dH, g.dW])}, groups ${groups}`
+      : `a 1-D convolution`;
+    throw new ArgumentError(
+      op,
+      'options.algorithm',
+      `'auto', 'direct' or 'im2col' here: 'winograd' needs a 2-D 3×3 kernel, stride 1, dilation 1 and one group (${geometry})`,
       algorithm,
     );
   }

@@ -31,7 +31,7 @@ export type Padding1d = number | [number, number] | 'same' | 'valid';
 export type Activation = 'none' | 'relu' | 'relu6' | { min: number; max: number };
 
 /** 'auto' picks per layer; the rest force one kernel family. */
-export type ConvAlgorithm = 'auto' | 'direct' | 'im2col' | 'depthwise' | 'pointwise';
+export type ConvAlgorithm = 'auto' | 'direct' | 'im2col' | 'depthwise' | 'pointwise' | 'winograd';
 
 export interface Conv2dOptions {
   bias?: Float32Array | null;

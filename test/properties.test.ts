@@ -91,7 +91,7 @@ const conv2dArb = fc
       x: tensor(xShape, 'int', r.seed),
       w: tensor(wShape, 'int', r.seed + 1),
       options,
-      algorithms: algorithmsFor({ x: xShape, w: wShape, s: [sH, sW], p: padding, g: r.groups }),
+      algorithms: algorithmsFor({ x: xShape, w: wShape, s: [sH, sW], p: padding, d: [dH, dW], g: r.groups }),
       name: `conv2d x=${fmt(xShape)} w=${fmt(wShape)} s=${fmt([sH, sW])} p=${fmt(padding)} d=${fmt([dH, dW])} g=${r.groups}`,
     };
   });

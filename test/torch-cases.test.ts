@@ -79,7 +79,8 @@ function algorithmsOf(c: TorchCase): (ConvAlgorithm | undefined)[] {
   const w = c.op === 'conv1d' ? [c.weight.shape[0]!, c.weight.shape[1]!, 1, c.weight.shape[2]!] : c.weight.shape;
   const s = c.op === 'conv1d' ? ([1, c.options.stride ?? 1] as [number, number]) : c.options.stride;
   const p = c.op === 'conv1d' && typeof c.options.padding === 'number' ? [0, c.options.padding] : c.options.padding;
-  return algorithmsFor({ x: c.input.shape, w, s, p, g: c.options.groups });
+  const d = c.op === 'conv1d' ? ([1, c.options.dilation ?? 1] as [number, number]) : c.options.dilation;
+  return algorithmsFor({ x: c.input.shape, w, s, p, d, g: c.options.groups });
 }
 
 describe('torch-cases.json', () => {

@@ -10,6 +10,7 @@
  *               4-channel blocks (pointwise), over images × groups
  *   dwconv      per image: pad (channels) · barrier · output channels
  *   dwconv-3x3s2  output channels (no padded copy; a small scratch per thread)
+ *   winograd    per image: pad (channels) · barrier · 2×2 tile rows (each thread its own V, M)
  *   maxpool / avgpool            pad (planes) · barrier · planes
  *   maxpool2x2 / maxpool3x3 / gavgpool   planes
  *   clamp       16-float chunks;  im2col  8-column tiles over images
@@ -167,6 +168,26 @@ export const DWCONV_3X3S2 = define({
   },
 });
 
+export const WINOGRAD = define({
+  id: 12,
+  name: 'winograd',
+  // per thread: work + tid·workBytes = [256 bytes of transform scratch][V: vBytes][M]
+  fields: [...PAD, 'N', 'rowStride', 'planeStride', 'tW', 'tH', 'rb', 'packed', 'xiBytes', 'K', 'work', 'workBytes',
+    'vBytes', 'bias', 'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax'],
+  run(k, a, tid, nt, sync) {
+    const [t0, t1] = share(a.tH, tid, nt);
+    const base = a.work + tid * a.workBytes;
+    for (let n = 0; n < a.N; n++) {
+      const xp = padImage(k, a, n, tid, nt, sync);
+      if (t0 < t1) {
+        k.f32_conv2d_winograd_2x2_3x3(xp, a.C, a.rowStride, a.planeStride, a.tW, t0, t1, a.rb, a.packed, a.xiBytes, a.K,
+          base + 256, base + 256 + a.vBytes, base, a.bias, a.outH, a.outW, a.y + n * a.outImageBytes, a.actMin, a.actMax);
+      }
+      if (a.buf !== 0 && n + 1 < a.N) sync(); // the next image's padding overwrites buf
+    }
+  },
+});
+
 const POOL = [...PAD, 'rowStride', 'planeStride', 'sH', 'taps', 'offsets', 'outH', 'outW', 'y'] as const;
 
 export const MAXPOOL = define({
@@ -254,7 +275,7 @@ export const IM2COL = define({
 });
 
 export const JOBS: readonly JobDef[] = [DIRECT, GEMM, DWCONV, MAXPOOL, AVGPOOL, MAXPOOL_2X2, GLOBAL_AVGPOOL, CLAMP, IM2COL,
-  MAXPOOL_3X3, DWCONV_3X3S2] as
+  MAXPOOL_3X3, DWCONV_3X3S2, WINOGRAD] as
   readonly JobDef[];
 
 export function jobById(id: number): JobDef {

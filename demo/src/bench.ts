@@ -66,8 +66,8 @@ const COLUMNS = ['Algorithm', 'Median ms', 'GFLOP/s', '× naive', 'Workspace', '
 
 /** 'threads': the engine's own pick ('auto'), awaited through engine.run() on the worker pool. */
 type Alg = 'naive' | Exclude<ConvAlgorithm, 'auto'> | 'threads';
-const ALG_LABEL: Record<Exclude<Alg, 'threads'>, string> = { naive: 'naive TS (reference)', direct: 'direct', im2col: 'im2col + GEMM', depthwise: 'depthwise', pointwise: 'pointwise (1×1 GEMM)' };
-const ALG_COLOR: Record<Alg, string> = { naive: '#94a3b8', direct: '#2563eb', im2col: '#16a34a', depthwise: '#d97706', pointwise: '#db2777', threads: '#7c3aed' };
+const ALG_LABEL: Record<Exclude<Alg, 'threads'>, string> = { naive: 'naive TS (reference)', direct: 'direct', im2col: 'im2col + GEMM', depthwise: 'depthwise', pointwise: 'pointwise (1×1 GEMM)', winograd: 'Winograd F(2×2, 3×3)' };
+const ALG_COLOR: Record<Alg, string> = { naive: '#94a3b8', direct: '#2563eb', im2col: '#16a34a', depthwise: '#d97706', pointwise: '#db2777', winograd: '#0891b2', threads: '#7c3aed' };
 
 function algorithmsFor(p: Preset, threads: number): Alg[] {
   const [, C] = p.input;
@@ -75,6 +75,7 @@ function algorithmsFor(p: Preset, threads: number): Alg[] {
   const algs: Alg[] = ['naive', 'direct', 'im2col'];
   if (p.options.groups === C && p.options.groups > 1 && K % C === 0) algs.push('depthwise');
   if (kH === 1 && kW === 1 && p.options.groups === 1 && p.options.stride === 1 && p.options.padding === 0) algs.push('pointwise');
+  if (kH === 3 && kW === 3 && p.options.groups === 1 && p.options.stride === 1 && p.options.dilation === 1) algs.push('winograd');
   if (threads > 1) algs.push('threads');
   return algs;
 }

@@ -246,7 +246,7 @@ describe('demo page', () => {
     })));
     expect(rows.map((r) => `${r.layer} ${r.alg}`)).toEqual([
       'lenet5.c1 naive', 'lenet5.c1 direct', 'lenet5.c1 im2col', 'lenet5.c1 threads',
-      'mnistcnn.conv2 naive', 'mnistcnn.conv2 direct', 'mnistcnn.conv2 im2col', 'mnistcnn.conv2 threads',
+      'mnistcnn.conv2 naive', 'mnistcnn.conv2 direct', 'mnistcnn.conv2 im2col', 'mnistcnn.conv2 winograd', 'mnistcnn.conv2 threads',
     ]);
     const threads = await page.evaluate(() => window.simdconvDemo!.threads);
     for (const r of rows.filter((x) => x.alg === 'threads')) expect(r.label).toContain(`threads: ${threads} (async)`);
@@ -260,7 +260,7 @@ describe('demo page', () => {
       expect(r.cells[2], `${r.alg} ratio to naive`).toMatch(/^\d+(\.\d)?×$/);
       expect(r.cells[4], `${r.alg} equal to reference`).toBe('✓');
     }
-    expect(await page.$$eval('#bn-chart svg rect', (r) => r.length)).toBe(8);
+    expect(await page.$$eval('#bn-chart svg rect', (r) => r.length)).toBe(9);
     expect(await page.textContent('#bn-status')).toContain('every result equal to the reference');
   }, 90_000);
 

@@ -60,16 +60,21 @@ function zeroPadding(p: Conv2dCase['p'] | Conv1dCase['p']): boolean {
 
 /**
  * Algorithms to force for a geometry: always direct, im2col and auto; depthwise when
- * groups === C; pointwise for 1×1, stride 1, no padding ('same' with a 1×1 kernel is no padding).
+ * groups === C; pointwise for 1×1, stride 1, no padding ('same' with a 1×1 kernel is no padding);
+ * winograd for 3×3, stride 1, dilation 1, one group (conv1d maps to a 1-row kernel: never).
  */
-export function algorithmsFor(c: { x: number[]; w: number[]; s?: Pair; p?: unknown; g?: number }): ConvAlgorithm[] {
+export function algorithmsFor(c: { x: number[]; w: number[]; s?: Pair; p?: unknown; d?: Pair; g?: number }): ConvAlgorithm[] {
   const algos: ConvAlgorithm[] = ['auto', 'direct', 'im2col'];
   const C = c.x[1]!;
   if ((c.g ?? 1) === C) algos.push('depthwise');
   const kernel1 = c.w.slice(2).every((k) => k === 1);
   const [sH, sW] = pair(c.s);
+  const [dH, dW] = pair(c.d);
   const noPad = zeroPadding(c.p as Conv2dCase['p']) || (c.p === 'same' && kernel1);
   if (kernel1 && sH === 1 && sW === 1 && noPad) algos.push('pointwise');
+  if (c.w[2] === 3 && c.w[3] === 3 && sH === 1 && sW === 1 && dH === 1 && dW === 1 && (c.g ?? 1) === 1) {
+    algos.push('winograd');
+  }
   return algos;
 }
 
@@ -121,6 +126,13 @@ export const CONV2D_CASES: Conv2dCase[] = [
   { x: [1, 3, 21, 1], w: [2, 3, 3, 1], p: [1, 0] },
   { x: [1, 1, 1, 23], w: [4, 1, 1, 3], p: 'valid' },
   { x: [1, 9, 12, 12], w: [11, 9, 2, 2], s: 2 },
+  // Winograd F(2×2, 3×3): odd and even output sizes, 1×1 outputs, tile rows of 1–5 tiles, padding
+  // asymmetric / 'same' / none, many channels (several tile rows per block), a batch
+  { x: [1, 1, 3, 3], w: [1, 1, 3, 3] },
+  { x: [2, 5, 8, 9], w: [7, 5, 3, 3], p: [0, 1, 2, 0], act: 'relu' },
+  { x: [1, 3, 4, 23], w: [6, 3, 3, 3], p: 'same', bias: false },
+  { x: [1, 37, 11, 10], w: [9, 37, 3, 3], p: 1, act: { min: -50, max: 60 } },
+  { x: [1, 2, 1, 1], w: [3, 2, 3, 3], p: 1 },
   // narrow outputs through the one-pixel kernel: 24 + 12 + 4 channels, 24 + 4 + 2, a 1×1 output
   { x: [1, 5, 6, 3], w: [40, 5, 2, 2], act: 'relu' },
   { x: [1, 16, 5, 5], w: [30, 16, 5, 5] },
