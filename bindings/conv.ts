@@ -8,7 +8,7 @@
  */
 import type { Heap } from './memory.js';
 import { Scratch } from './memory.js';
-import { chooseConvKernel, isDepthwise, isWinograd, panelColumns, prefersWinograd, type ConvKernel } from './plan.js';
+import { chooseConvKernel, isDepthwise, isWinograd, panelColumns, type ConvKernel } from './plan.js';
 import { COST } from './threads/cost.js';
 import { DIRECT, DWCONV, DWCONV_3X3S2, GEMM, WINOGRAD, type Job } from './threads/jobs.js';
 import type { KernelExports } from './wasm.js';
@@ -145,7 +145,7 @@ export class ConvLayer {
   warm(algorithm: ConvAlgorithm): void {
     const depthwise = isDepthwise(this.shape);
     if (algorithm === 'depthwise' || (algorithm === 'auto' && depthwise)) this.ensureRaw();
-    else if (algorithm === 'winograd' || (algorithm === 'auto' && prefersWinograd(this.shape))) this.ensureWinograd();
+    else if (algorithm === 'winograd' || (algorithm === 'auto' && isWinograd(this.shape))) this.ensureWinograd();
     else this.ensurePacked();
   }
 

@@ -15,6 +15,7 @@
  */
 import { ArgumentError, DataTypeError, MemoryLimitError, ShapeError, formatValue } from './errors.js';
 import { windowCount } from './formulas.js';
+import { isWinograd, WINOGRAD_MIN_C } from './plan.js';
 import { EngineTensor, disposedError } from './tensor.js';
 import type {
   AvgPool2dOptions,
@@ -354,14 +355,15 @@ function finishLayer(g: LayerGeometry, o: Record<string, unknown>): Conv2dLayer 
       algorithm,
     );
   }
-  if (algorithm === 'winograd' && !(g.rank === 2 && kH === 3 && kW === 3 && sH === 1 && sW === 1 && g.dH === 1 && g.dW === 1 && groups === 1)) {
+  if (algorithm === 'winograd' &&
+    !(g.rank === 2 && isWinograd({ kH, kW, sH, sW, dH: g.dH, dW: g.dW, groups, cPerGroup }))) {
     const geometry = g.rank === 2
-      ? `kernel ${kH}×${kW}, stride ${fmtShape([sH, sW])}, dilation ${fmtShape([g.dH, g.dW])}, groups ${groups}`
+      ? `kernel ${kH}×${kW}, stride ${fmtShape([sH, sW])}, dilation ${fmtShape([g.dH, g.dW])}, groups ${groups}, ${cPerGroup} input channels`
       : `a 1-D convolution`;
     throw new ArgumentError(
       op,
       'options.algorithm',
-      `'auto', 'direct' or 'im2col' here: 'winograd' needs a 2-D 3×3 kernel, stride 1, dilation 1 and one group (${geometry})`,
+      `'auto', 'direct' or 'im2col' here: 'winograd' needs a 2-D 3×3 kernel, stride 1, dilation 1, one group and at least ${WINOGRAD_MIN_C} input channels (${geometry})`,
       algorithm,
     );
   }

@@ -4,7 +4,7 @@
  * The 'auto' rule, from side-by-side runs of every family on the bench suite's layers
  * (AMD EPYC, Node 20, one thread, GFLOP/s):
  * - groups = C > 1 (depthwise, any multiplier): the depthwise kernel.
- * - 3×3, stride 1, dilation 1, one group, at least 8 input channels: Winograd F(2×2, 3×3), 16
+ * - 3×3, stride 1, dilation 1, one group, at least 8 input channels (WINOGRAD_MIN_C): Winograd F(2×2, 3×3), 16
  *   multiplications per 2×2 tile and channel instead of 36 (relaxed, ms, Winograd vs the best of
  *   direct / im2col: 64→64 @56² 2.96 vs 4.76; 128→128 @28² 2.85 vs 4.93; 256→256 @14² 2.54 vs
  *   4.97; 512→512 @7² 2.9–4.1 vs 5.1–5.3; 32→64 @14² 0.095 vs 0.165; 8→16 @56² 0.142 vs 0.153;
@@ -39,28 +39,29 @@ export function isPointwise(p: Conv2dParams): boolean {
     p.padTop === 0 && p.padLeft === 0 && p.padBottom === 0 && p.padRight === 0;
 }
 
-/** Fewest input channels for Winograd F(2×2, 3×3) (below, the transforms cost more than they save). */
-const WINOGRAD_MIN_C = 8;
+/**
+ * Fewest input channels for Winograd F(2×2, 3×3), forced or not. Below, the transforms cost more
+ * than they save, and its rounding error comes close to the dot-product bound that every
+ * algorithm keeps on random data (DESIGN.md): worst error / bound over N(0,1) data, 3×3 p1 on
+ * 8×8, was 0.98 with 1 input channel (3000 trials), 0.30 with 2, 0.036 with 8 and 0.015 with 16.
+ */
+export const WINOGRAD_MIN_C = 8;
 
 /** Smallest reduction length at which im2col + GEMM beats the direct kernel, per build. */
 const IM2COL_MIN_K: Record<Isa, number> = { relaxed: 1024, simd: 512 };
 /** Fewest output pixels for im2col + GEMM: below, its panels are a tile or two wide. */
 const IM2COL_MIN_P = 64;
 
-/** 3×3, stride 1, dilation 1, one group: what the Winograd F(2×2, 3×3) kernel computes. */
-export function isWinograd(p: Pick<Conv2dParams, 'kH' | 'kW' | 'sH' | 'sW' | 'dH' | 'dW' | 'groups'>): boolean {
-  return p.kH === 3 && p.kW === 3 && p.sH === 1 && p.sW === 1 && p.dH === 1 && p.dW === 1 && p.groups === 1;
-}
-
-/** What 'auto' picks for a Winograd-shaped layer, from its shape alone. */
-export function prefersWinograd(p: Pick<Conv2dParams, 'kH' | 'kW' | 'sH' | 'sW' | 'dH' | 'dW' | 'groups' | 'cPerGroup'>): boolean {
-  return isWinograd(p) && p.cPerGroup >= WINOGRAD_MIN_C;
+/** 3×3, stride 1, dilation 1, one group, ≥ WINOGRAD_MIN_C input channels: where Winograd F(2×2, 3×3) runs. */
+export function isWinograd(p: Pick<Conv2dParams, 'kH' | 'kW' | 'sH' | 'sW' | 'dH' | 'dW' | 'groups' | 'cPerGroup'>): boolean {
+  return p.kH === 3 && p.kW === 3 && p.sH === 1 && p.sW === 1 && p.dH === 1 && p.dW === 1 && p.groups === 1 &&
+    p.cPerGroup >= WINOGRAD_MIN_C;
 }
 
 export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm, isa: Isa): ConvKernel {
   if (requested !== 'auto') return requested;
   if (isDepthwise(p)) return 'depthwise';
-  if (prefersWinograd(p)) return 'winograd';
+  if (isWinograd(p)) return 'winograd';
   if (isPointwise(p)) return 'pointwise';
   if (p.kH === 1 && p.kW === 1) return 'im2col';
   return p.cPerGroup * p.kH * p.kW >= IM2COL_MIN_K[isa] && p.outH * p.outW >= IM2COL_MIN_P ? 'im2col' : 'direct';

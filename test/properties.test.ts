@@ -341,7 +341,7 @@ const INVALID: Invalid[] = [
   bad('bias plain array', DataTypeError, 'options.bias', (i, c) => conv(i, c, { bias: new Array(K(c)).fill(0) })),
   bad('bias too long', ShapeError, 'options.bias', (i, c) => conv(i, c, { bias: new Float32Array(K(c) + 1) })),
   ...['gelu', 'RELU', { min: 1, max: 0 }, { min: NaN, max: 1 }, { min: 0 }, 6].map((a) => bad(`activation ${fmt(a)}`, ArgumentError, 'options.activation', (i, c) => conv(i, c, { activation: a }))),
-  ...['winograd', 'DIRECT', 3].map((a) => bad(`algorithm ${fmt(a)}`, ArgumentError, 'options.algorithm', (i, c) => conv(i, c, { algorithm: a }))),
+  ...['fft', 'DIRECT', 3].map((a) => bad(`algorithm ${fmt(a)}`, ArgumentError, 'options.algorithm', (i, c) => conv(i, c, { algorithm: a }))),
   bad("algorithm 'depthwise' with groups < C", ArgumentError, 'options.algorithm', (i) =>
     i.conv2d(tensor([1, 2, 5, 5], 'int', 6), tensor([2, 2, 3, 3], 'int', 7), { algorithm: 'depthwise' })),
   bad("algorithm 'pointwise' with a 3×3 kernel", ArgumentError, 'options.algorithm', (i) =>
@@ -350,6 +350,14 @@ const INVALID: Invalid[] = [
     i.conv2d(tensor([1, 2, 5, 5], 'int', 6), tensor([2, 2, 1, 1], 'int', 7), { algorithm: 'pointwise', stride: 2 })),
   bad("algorithm 'pointwise' with padding", ArgumentError, 'options.algorithm', (i) =>
     i.conv2d(tensor([1, 2, 5, 5], 'int', 6), tensor([2, 2, 1, 1], 'int', 7), { algorithm: 'pointwise', padding: [0, 0, 1, 0] })),
+  bad("algorithm 'winograd' with 7 input channels", ArgumentError, 'options.algorithm', (i) =>
+    i.conv2d(tensor([1, 7, 5, 5], 'int', 6), tensor([2, 7, 3, 3], 'int', 7), { algorithm: 'winograd' })),
+  bad("algorithm 'winograd' with stride 2", ArgumentError, 'options.algorithm', (i) =>
+    i.conv2d(tensor([1, 8, 5, 5], 'int', 6), tensor([2, 8, 3, 3], 'int', 7), { algorithm: 'winograd', stride: 2 })),
+  bad("algorithm 'winograd' with a 5×5 kernel", ArgumentError, 'options.algorithm', (i) =>
+    i.conv2d(tensor([1, 8, 5, 5], 'int', 6), tensor([2, 8, 5, 5], 'int', 7), { algorithm: 'winograd' })),
+  bad("algorithm 'winograd' on conv1d", ArgumentError, 'options.algorithm', (i) =>
+    i.conv1d(tensor([1, 8, 9], 'int', 6), tensor([2, 8, 3], 'int', 7), { algorithm: 'winograd' })),
   bad('out Float64Array', DataTypeError, 'options.out', (i, c) => conv(i, c, { out: new Float64Array(10) })),
   bad('out too short', ShapeError, 'options.out', (i, c) => conv(i, c, { out: new Float32Array(ref.conv2d(c.x, c.w, c.options).data.length - 1) })),
   bad('out overlapping input.data', ArgumentError, 'options.out', (i) => {
