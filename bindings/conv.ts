@@ -94,6 +94,14 @@ export class ConvLayer {
     return this.bias;
   }
 
+  private finite: boolean | undefined;
+
+  /** No ±Infinity or NaN among the weights (checked once). */
+  private finiteWeights(): boolean {
+    if (this.finite === undefined) this.finite = this.weight.every((v) => Number.isFinite(v));
+    return this.finite;
+  }
+
   /** Bytes of one ξ's packed U matrix (Cout × C, 4-row blocks with a zero bias). */
   private get winoXiBytes(): number {
     return Math.ceil(this.shape.kPerGroup / 4) * (4 + 4 * this.shape.cPerGroup) * 4;
@@ -156,7 +164,11 @@ export class ConvLayer {
    */
   plan(p: Conv2dParams, x: number, y: number, algorithm: ConvAlgorithm, scratch: Scratch, threads: ThreadPolicy): ConvPlan {
     if (this.disposed) throw new Error('ConvLayer used after dispose');
-    const kernel = chooseConvKernel(p, algorithm, this.k.relaxed() ? 'relaxed' : 'simd');
+    const isa = this.k.relaxed() ? 'relaxed' : 'simd';
+    let kernel = chooseConvKernel(p, algorithm, isa);
+    if (kernel === 'winograd' && !(this.finiteWeights() && this.k.f32_all_finite(x, p.N * p.C * p.H * p.W))) {
+      kernel = chooseConvKernel(p, algorithm, isa, false);
+    }
     let job: Job;
     switch (kernel) {
       case 'depthwise': job = this.planDepthwise(p, x, y, scratch, threads); break;

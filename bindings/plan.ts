@@ -58,10 +58,16 @@ export function isWinograd(p: Pick<Conv2dParams, 'kH' | 'kW' | 'sH' | 'sW' | 'dH
     p.cPerGroup >= WINOGRAD_MIN_C;
 }
 
-export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm, isa: Isa): ConvKernel {
-  if (requested !== 'auto') return requested;
+/**
+ * The kernel family for a call. `finite`: input and weights hold no ±Infinity or NaN. Winograd
+ * needs that — its transforms add and subtract inputs, so an infinite one can meet its own
+ * negation and give NaN where the textbook loop (and PyTorch) gives ±Infinity — so without it the
+ * choice (forced or not) falls back to the rule below, as if Winograd did not exist.
+ */
+export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm, isa: Isa, finite = true): ConvKernel {
+  if (requested !== 'auto' && requested !== 'winograd') return requested;
   if (isDepthwise(p)) return 'depthwise';
-  if (isWinograd(p)) return 'winograd';
+  if (isWinograd(p) && finite) return 'winograd';
   if (isPointwise(p)) return 'pointwise';
   if (p.kH === 1 && p.kW === 1) return 'im2col';
   return p.cPerGroup * p.kH * p.kW >= IM2COL_MIN_K[isa] && p.outH * p.outW >= IM2COL_MIN_P ? 'im2col' : 'direct';

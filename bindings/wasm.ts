@@ -32,6 +32,7 @@ export interface KernelExports {
   f32_conv2d_winograd_2x2_3x3(xp: number, c: number, rowStride: number, planeStride: number, tW: number, ty0: number,
     ty1: number, rb: number, packed: number, xiBytes: number, k: number, v: number, m: number, tmp: number,
     bias: number, outH: number, outW: number, y: number, actMin: number, actMax: number): void;
+  f32_all_finite(x: number, n: number): number;
   f32_dwconv_3x3s2(x: number, h: number, w: number, padTop: number, padLeft: number, buf: number, weight: number,
     bias: number, mult: number, outH: number, outW: number, y: number, actMin: number, actMax: number,
     ocBegin: number, ocEnd: number): void;

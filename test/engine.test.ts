@@ -52,6 +52,35 @@ forEachEngine((isa, engine) => {
     });
   });
 
+  describe('conv2d with NaN and ±Infinity', () => {
+    // every algorithm propagates them as the reference does; Winograd (whose transforms could turn
+    // ±Infinity into NaN) hands such calls to direct / im2col
+    const geometries = CONV2D_CASES.filter((c) => algorithmsFor(c).includes('winograd') || (c.g ?? 1) === c.x[1]).slice(0, 8);
+    const unpaddable = (c: Conv2dCase) => c.w[2] <= c.x[2] && c.w[3] <= c.x[3] && (c.d ?? 1) === 1;
+    const runs = geometries.flatMap((c, i) => algorithmsFor(c).flatMap((a) =>
+      (['input', 'weight'] as const).filter((where) => where === 'input' || unpaddable(c))
+        .map((where) => [`${conv2dName(c)} algo=${a} non-finite ${where}`, c, a, where, 13000 + 10 * i] as const)));
+    it.each(runs)(`%s [${isa}]`, async (name, c, algorithm, where, seed) => {
+      const e = await engine();
+      const { x, w, options: given } = conv2dInputs(c, 'int', seed);
+      // non-finite weights without padding: the reference skips padded taps, the kernels multiply
+      // the zeros (0 · ∞ = NaN, as an im2col over a zero-padded input does)
+      const options = where === 'weight' ? { ...given, padding: 0 } : given;
+      const t = where === 'input' ? x.data : w.data;
+      t[0] = Infinity;
+      t[t.length >> 1] = -Infinity;
+      if (t.length > 2) t[t.length - 1] = NaN;
+      const y = e.conv2d(x, w, { ...options, algorithm });
+      expectBitExact(y, ref.conv2d(x, w, options), name);
+      expect(e.lastCall!.algorithm, 'Winograd does not run on non-finite data').not.toBe('winograd');
+      // and the next call on finite data runs as asked
+      t.fill(1);
+      const again = e.conv2d(x, w, { ...options, algorithm });
+      expectBitExact(again, ref.conv2d(x, w, options), `${name}, then finite`);
+      if (algorithm === 'winograd') expect(e.lastCall!.algorithm).toBe('winograd');
+    });
+  });
+
   describe('conv1d', () => {
     it.each(conv1dRuns)(`%s [${isa}]`, async (name, c, algorithm, tier, seed) => {
       const e = await engine();
