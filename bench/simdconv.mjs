@@ -93,7 +93,7 @@ export function algorithmsFor(l) {
   const algs = ['direct', 'im2col'];
   if (c.groups > 1 && c.groups === c.C && c.cPerGroup === 1) algs.push('depthwise');
   if (c.kH === 1 && c.kW === 1 && c.groups === 1) algs.push('pointwise');
-  if (c.kH === 3 && c.kW === 3 && c.sH === 1 && c.sW === 1 && c.dH === 1 && c.dW === 1 && c.groups === 1 && c.cPerGroup >= 8) {
+  if (c.kH === 3 && c.kW === 3 && c.sH === 1 && c.sW === 1 && c.groups === 1 && c.cPerGroup >= 8) {
     algs.push('winograd');
   }
   algs.push('auto');

@@ -244,12 +244,17 @@ export class ConvLayer {
   private planWinograd(p: Conv2dParams, x: number, y: number, scratch: Scratch, threads: ThreadPolicy): Job {
     if (!isWinograd(p)) throw new Error('winograd planned for a geometry it does not compute');
     const packed = this.ensureWinograd();
-    const tH = Math.ceil(p.outH / 2);
-    const tW = Math.ceil(p.outW / 2);
-    // the padded input covers every tile's 4×4 patch (2·tH + 2 rows, 2·tW + 2 columns)
+    const { dH, dW } = p;
+    // dilation d: dH·dW output phases, each an ordinary 3×3 convolution of the input rows and
+    // columns of its phase; phase (0, 0) has the most tiles
+    const tH = Math.ceil(Math.ceil(p.outH / dH) / 2);
+    const tW = Math.ceil(Math.ceil(p.outW / dW) / 2);
+    // the padded input, columns split by phase (f32_pad_phase with sW = dW), covers every phase's
+    // tile patches: rows up to dH·(2·tH + 2), columns up to dW·(2·tH + 2)
     const src = padLayout({
-      N: p.N, C: p.C, H: p.H, W: p.W, kH: 3, kW: 3, sH: 1, sW: 1, dH: 1, dW: 1,
-      padTop: p.padTop, padLeft: p.padLeft, padBottom: p.padBottom, padRight: p.padRight, outH: 2 * tH, outW: 2 * tW,
+      N: p.N, C: p.C, H: p.H, W: p.W, kH: 3, kW: 3, sH: 1, sW: dW, dH, dW,
+      padTop: p.padTop, padLeft: p.padLeft, padBottom: p.padBottom, padRight: p.padRight,
+      outH: dH * 2 * tH, outW: 2 * tW + (dW > 1 ? 1 : 0),
     }, x, scratch, 0);
     // tile rows per block: V and M of a block (16·(C + Cout) floats a tile) near the budget
     // U (16·C·Cout floats) streams once per block: with many channels the blocks grow with it
@@ -264,14 +269,16 @@ export class ConvLayer {
     const work = p.macs * COST.mac / 2 + (src.buf ? p.N * src.paddedFloats * COST.copy : 0);
     const nt = threads(work, tH);
     const wk = scratch.alloc(workBytes * nt, 'workspace', true);
+    // dilated: each phase's output goes to its own block first, then into place
+    const phaseOut = dH * dW > 1 ? scratch.alloc(p.K * p.outH * p.outW * 4, 'workspace', true) : 0;
     return {
       def: WINOGRAD,
       nt,
       args: {
         x: src.x, imageBytes: src.imageBytes, C: src.C, H: src.H, W: src.W, padTop: src.padTop, padLeft: src.padLeft,
         hp: src.hp, sW: src.sW, wq: src.wq, buf: src.buf, padValue: src.padValue, rowStride: src.rowStride,
-        planeStride: src.planeStride,
-        N: p.N, tW, tH, rb, packed, xiBytes: this.winoXiBytes, K: p.K, work: wk, workBytes, vBytes, bias: this.biasPtr(),
+        planeStride: src.planeStride, dH, dW, phaseOut,
+        N: p.N, tW, rb, packed, xiBytes: this.winoXiBytes, K: p.K, work: wk, workBytes, vBytes, bias: this.biasPtr(),
         outH: p.outH, outW: p.outW, y, outImageBytes: p.K * p.outH * p.outW * 4, actMin: p.actMin, actMax: p.actMax,
       },
     };

@@ -356,14 +356,14 @@ function finishLayer(g: LayerGeometry, o: Record<string, unknown>): Conv2dLayer 
     );
   }
   if (algorithm === 'winograd' &&
-    !(g.rank === 2 && isWinograd({ kH, kW, sH, sW, dH: g.dH, dW: g.dW, groups, cPerGroup }))) {
+    !(g.rank === 2 && isWinograd({ kH, kW, sH, sW, groups, cPerGroup }))) {
     const geometry = g.rank === 2
-      ? `kernel ${kH}×${kW}, stride ${fmtShape([sH, sW])}, dilation ${fmtShape([g.dH, g.dW])}, groups ${groups}, ${cPerGroup} input channels`
+      ? `kernel ${kH}×${kW}, stride ${fmtShape([sH, sW])}, groups ${groups}, ${cPerGroup} input channels`
       : `a 1-D convolution`;
     throw new ArgumentError(
       op,
       'options.algorithm',
-      `'auto', 'direct' or 'im2col' here: 'winograd' needs a 2-D 3×3 kernel, stride 1, dilation 1, one group and at least ${WINOGRAD_MIN_C} input channels (${geometry})`,
+      `'auto', 'direct' or 'im2col' here: 'winograd' needs a 2-D 3×3 kernel, stride 1, one group and at least ${WINOGRAD_MIN_C} input channels (${geometry})`,
       algorithm,
     );
   }

@@ -4,11 +4,13 @@
  * The 'auto' rule, from side-by-side runs of every family on the bench suite's layers
  * (AMD EPYC, Node 20, one thread, GFLOP/s):
  * - groups = C > 1 (depthwise, any multiplier): the depthwise kernel.
- * - 3×3, stride 1, dilation 1, one group, at least 8 input channels (WINOGRAD_MIN_C): Winograd F(2×2, 3×3), 16
+ * - 3×3, stride 1, one group, at least 8 input channels (WINOGRAD_MIN_C): Winograd F(2×2, 3×3), 16
  *   multiplications per 2×2 tile and channel instead of 36 (relaxed, ms, Winograd vs the best of
  *   direct / im2col: 64→64 @56² 2.96 vs 4.76; 128→128 @28² 2.85 vs 4.93; 256→256 @14² 2.54 vs
  *   4.97; 512→512 @7² 2.9–4.1 vs 5.1–5.3; 32→64 @14² 0.095 vs 0.165; 8→16 @56² 0.142 vs 0.153;
- *   but 4→32 @32² 0.070 vs 0.056 and 6→16 @32² 0.044 vs 0.042; the simd build alike).
+ *   but 4→32 @32² 0.070 vs 0.056 and 6→16 @32² 0.044 vs 0.042; the simd build alike). Dilated
+ *   layers run one such convolution per output phase (3×3 d2 64→64 @56²: 3.03 vs 4.80 direct;
+ *   d4 64→64 @28²: 0.835 vs 1.25).
  *   Exact on small-integer data like every kernel; on other data its rounding differs from the
  *   textbook loop's more than a reordering would (DESIGN.md, bounded tier; the tests check it).
  * - 1×1, stride 1, no padding: the pointwise GEMM, which reads the input in place
@@ -52,10 +54,12 @@ const IM2COL_MIN_K: Record<Isa, number> = { relaxed: 1024, simd: 512 };
 /** Fewest output pixels for im2col + GEMM: below, its panels are a tile or two wide. */
 const IM2COL_MIN_P = 64;
 
-/** 3×3, stride 1, dilation 1, one group, ≥ WINOGRAD_MIN_C input channels: where Winograd F(2×2, 3×3) runs. */
-export function isWinograd(p: Pick<Conv2dParams, 'kH' | 'kW' | 'sH' | 'sW' | 'dH' | 'dW' | 'groups' | 'cPerGroup'>): boolean {
-  return p.kH === 3 && p.kW === 3 && p.sH === 1 && p.sW === 1 && p.dH === 1 && p.dW === 1 && p.groups === 1 &&
-    p.cPerGroup >= WINOGRAD_MIN_C;
+/**
+ * 3×3, stride 1, one group, ≥ WINOGRAD_MIN_C input channels: where Winograd F(2×2, 3×3) runs (a
+ * dilated layer as one such convolution per output phase).
+ */
+export function isWinograd(p: Pick<Conv2dParams, 'kH' | 'kW' | 'sH' | 'sW' | 'groups' | 'cPerGroup'>): boolean {
+  return p.kH === 3 && p.kW === 3 && p.sH === 1 && p.sW === 1 && p.groups === 1 && p.cPerGroup >= WINOGRAD_MIN_C;
 }
 
 /**

@@ -33,6 +33,8 @@ export interface KernelExports {
     ty1: number, rb: number, packed: number, xiBytes: number, k: number, v: number, m: number, tmp: number,
     bias: number, outH: number, outW: number, y: number, actMin: number, actMax: number): void;
   f32_all_finite(x: number, n: number): number;
+  f32_scatter_phase(src: number, k: number, nI: number, nJ: number, i0: number, i1: number, y: number, outH: number,
+    outW: number, py: number, px: number, dH: number, dW: number): void;
   f32_dwconv_3x3s2(x: number, h: number, w: number, padTop: number, padLeft: number, buf: number, weight: number,
     bias: number, mult: number, outH: number, outW: number, y: number, actMin: number, actMax: number,
     ocBegin: number, ocEnd: number): void;

@@ -1,7 +1,9 @@
 /**
  * f32_conv2d_winograd_2x2_3x3: 3×3 convolution, stride 1, dilation 1, one group, by Winograd's
  * F(2×2, 3×3): each 2×2 output tile is A^T [ Σ_c (G g G^T) ⊙ (B^T d B) ] A, with d the tile's 4×4
- * input patch — 16 multiplications per tile and input channel instead of 36.
+ * input patch — 16 multiplications per tile and input channel instead of 36. A dilated 3×3
+ * convolution is dH·dW of these, one per output phase, each on the input rows and columns of its
+ * phase (the bindings pass the phase's rows rowStride apart; f32_scatter_phase places its output).
  *
  *   xp           padded input (f32_pad_phase with sW = 1; rows rowStride floats apart, planes
  *                planeStride), covering rows 0 … 2·tH + 1 and columns 0 … 2·tW + 1 of every tile
@@ -180,6 +182,27 @@ function outputTransform(
           const y11 = clamp(f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), vb), vmin, vmax);
           storeLanes8(dst + outRow, v128.shuffle<f32>(y10, y11, 0, 4, 1, 5), v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), n);
         }
+      }
+    }
+  }
+}
+
+/**
+ * f32_scatter_phase: rows [i0, i1) of a dilated convolution's phase output (Cout planes of
+ * nI × nJ at src) into y: y[k][py + dH·i][px + dW·j] = src[k][i][j] (planes of outH × outW).
+ */
+export function f32_scatter_phase(
+  src: usize, k: i32, nI: i32, nJ: i32, i0: i32, i1: i32, y: usize, outH: i32, outW: i32, py: i32, px: i32, dH: i32, dW: i32,
+): void {
+  const step = <usize>dW << 2;
+  for (let kk = 0; kk < k; kk++) {
+    for (let i = i0; i < i1; i++) {
+      let s = src + (<usize>((kk * nI + i) * nJ) << 2);
+      let d = y + (<usize>((kk * outH + py + dH * i) * outW + px) << 2);
+      for (let j = 0; j < nJ; j++) {
+        store<f32>(d, load<f32>(s));
+        s += 4;
+        d += step;
       }
     }
   }

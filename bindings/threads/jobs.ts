@@ -10,7 +10,8 @@
  *               4-channel blocks (pointwise), over images × groups
  *   dwconv      per image: pad (channels) · barrier · output channels
  *   dwconv-3x3s2  output channels (no padded copy; a small scratch per thread)
- *   winograd    per image: pad (channels) · barrier · 2×2 tile rows (each thread its own V, M)
+ *   winograd    per image: pad (channels) · barrier · per dilation phase: 2×2 tile rows (each thread
+ *               its own V, M; it places the rows it computed)
  *   maxpool / avgpool            pad (planes) · barrier · planes
  *   maxpool2x2 / maxpool3x3 / gavgpool   planes
  *   clamp       16-float chunks;  im2col  8-column tiles over images
@@ -172,16 +173,29 @@ export const WINOGRAD = define({
   id: 12,
   name: 'winograd',
   // per thread: work + tid·workBytes = [256 bytes of transform scratch][V: vBytes][M]
-  fields: [...PAD, 'N', 'rowStride', 'planeStride', 'tW', 'tH', 'rb', 'packed', 'xiBytes', 'K', 'work', 'workBytes',
-    'vBytes', 'bias', 'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax'],
+  fields: [...PAD, 'N', 'rowStride', 'planeStride', 'dH', 'dW', 'phaseOut', 'tW', 'rb', 'packed', 'xiBytes', 'K', 'work',
+    'workBytes', 'vBytes', 'bias', 'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax'],
   run(k, a, tid, nt, sync) {
-    const [t0, t1] = share(a.tH, tid, nt);
     const base = a.work + tid * a.workBytes;
     for (let n = 0; n < a.N; n++) {
       const xp = padImage(k, a, n, tid, nt, sync);
-      if (t0 < t1) {
-        k.f32_conv2d_winograd_2x2_3x3(xp, a.C, a.rowStride, a.planeStride, a.tW, t0, t1, a.rb, a.packed, a.xiBytes, a.K,
-          base + 256, base + 256 + a.vBytes, base, a.bias, a.outH, a.outW, a.y + n * a.outImageBytes, a.actMin, a.actMax);
+      const y = a.y + n * a.outImageBytes;
+      // one phase per (py, px) of the dilation; without dilation the one phase is the output itself
+      let out = a.phaseOut;
+      for (let py = 0; py < a.dH; py++) {
+        for (let px = 0; px < a.dW; px++) {
+          const nI = Math.ceil((a.outH - py) / a.dH);
+          const nJ = Math.ceil((a.outW - px) / a.dW);
+          if (nI <= 0 || nJ <= 0) continue;
+          const [t0, t1] = share(Math.ceil(nI / 2), tid, nt);
+          if (t0 < t1) {
+            k.f32_conv2d_winograd_2x2_3x3(xp + (py * a.dW + px) * a.wq * 4, a.C, a.dH * a.rowStride, a.planeStride,
+              Math.ceil(nJ / 2), t0, t1, a.rb, a.packed, a.xiBytes, a.K, base + 256, base + 256 + a.vBytes, base, a.bias,
+              nI, nJ, a.phaseOut ? out : y, a.actMin, a.actMax);
+            if (a.phaseOut) k.f32_scatter_phase(out, a.K, nI, nJ, 2 * t0, Math.min(2 * t1, nI), y, a.outH, a.outW, py, px, a.dH, a.dW);
+          }
+          out += a.K * nI * nJ * 4;
+        }
       }
       if (a.buf !== 0 && n + 1 < a.N) sync(); // the next image's padding overwrites buf
     }

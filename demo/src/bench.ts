@@ -75,8 +75,8 @@ function algorithmsFor(p: Preset, threads: number): Alg[] {
   const algs: Alg[] = ['naive', 'direct', 'im2col'];
   if (p.options.groups === C && p.options.groups > 1 && K % C === 0) algs.push('depthwise');
   if (kH === 1 && kW === 1 && p.options.groups === 1 && p.options.stride === 1 && p.options.padding === 0) algs.push('pointwise');
-  // Winograd F(2×2, 3×3): 3×3, stride 1, one group, at least 8 input channels (bindings/plan.ts)
-  if (kH === 3 && kW === 3 && p.options.groups === 1 && p.options.stride === 1 && p.options.dilation === 1 && C >= 8) algs.push('winograd');
+  // Winograd F(2×2, 3×3): 3×3, stride 1, one group, at least 8 input channels, any dilation (bindings/plan.ts)
+  if (kH === 3 && kW === 3 && p.options.groups === 1 && p.options.stride === 1 && C >= 8) algs.push('winograd');
   if (threads > 1) algs.push('threads');
   return algs;
 }

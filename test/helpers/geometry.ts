@@ -61,8 +61,8 @@ function zeroPadding(p: Conv2dCase['p'] | Conv1dCase['p']): boolean {
 /**
  * Algorithms to force for a geometry: always direct, im2col and auto; depthwise when
  * groups === C; pointwise for 1×1, stride 1, no padding ('same' with a 1×1 kernel is no padding);
- * winograd for 3×3, stride 1, dilation 1, one group, ≥ 8 input channels (conv1d maps to a 1-row
- * kernel: never).
+ * winograd for 3×3, stride 1, one group, ≥ 8 input channels, any dilation (conv1d maps to a
+ * 1-row kernel: never).
  */
 export function algorithmsFor(c: { x: number[]; w: number[]; s?: Pair; p?: unknown; d?: Pair; g?: number }): ConvAlgorithm[] {
   const algos: ConvAlgorithm[] = ['auto', 'direct', 'im2col'];
@@ -70,10 +70,9 @@ export function algorithmsFor(c: { x: number[]; w: number[]; s?: Pair; p?: unkno
   if ((c.g ?? 1) === C) algos.push('depthwise');
   const kernel1 = c.w.slice(2).every((k) => k === 1);
   const [sH, sW] = pair(c.s);
-  const [dH, dW] = pair(c.d);
   const noPad = zeroPadding(c.p as Conv2dCase['p']) || (c.p === 'same' && kernel1);
   if (kernel1 && sH === 1 && sW === 1 && noPad) algos.push('pointwise');
-  if (c.w[2] === 3 && c.w[3] === 3 && sH === 1 && sW === 1 && dH === 1 && dW === 1 && (c.g ?? 1) === 1 && C >= 8) {
+  if (c.w[2] === 3 && c.w[3] === 3 && sH === 1 && sW === 1 && (c.g ?? 1) === 1 && C >= 8) {
     algos.push('winograd');
   }
   return algos;
@@ -134,6 +133,11 @@ export const CONV2D_CASES: Conv2dCase[] = [
   { x: [1, 11, 4, 23], w: [6, 11, 3, 3], p: 'same', bias: false },
   { x: [1, 37, 11, 10], w: [9, 37, 3, 3], p: 1, act: { min: -50, max: 60 } },
   { x: [1, 8, 1, 1], w: [3, 8, 3, 3], p: 1 },
+  // … dilated: one Winograd per output phase (phases of unequal size, dilation ≠ per axis, 'same')
+  { x: [1, 9, 13, 12], w: [5, 9, 3, 3], d: 2, p: 2, act: 'relu' },
+  { x: [2, 8, 11, 17], w: [4, 8, 3, 3], d: [3, 2], p: [1, 2, 3, 0] },
+  { x: [1, 10, 9, 9], w: [6, 10, 3, 3], d: 4, p: 'same', bias: false },
+  { x: [1, 8, 7, 20], w: [3, 8, 3, 3], d: [1, 5] },
   // narrow outputs through the one-pixel kernel: 24 + 12 + 4 channels, 24 + 4 + 2, a 1×1 output
   { x: [1, 5, 6, 3], w: [40, 5, 2, 2], act: 'relu' },
   { x: [1, 16, 5, 5], w: [30, 16, 5, 5] },
