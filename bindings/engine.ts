@@ -18,7 +18,7 @@ import {
 } from './params.js';
 import { EngineTensor } from './tensor.js';
 import { COST, threadsFor } from './threads/cost.js';
-import { AVGPOOL, CLAMP, GLOBAL_AVGPOOL, IM2COL, MAXPOOL, MAXPOOL_2X2, MAXPOOL_3X3, type Job } from './threads/jobs.js';
+import { AVGPOOL, AVGPOOL_2X2, CLAMP, GLOBAL_AVGPOOL, IM2COL, MAXPOOL, MAXPOOL_2X2, MAXPOOL_3X3, type Job } from './threads/jobs.js';
 import type { ThreadPool } from './threads/pool.js';
 import type {
   AsyncOp, AvgPool2dOptions, CallInfo, Conv1dOptions, Conv2dOptions, Engine, Im2colOptions, Isa,
@@ -348,7 +348,18 @@ export class SimdConvEngine implements Engine {
     this.live('avgPool2d');
     const p = resolveAvgPool2d(input, options);
     const threads = this.policy(mode);
-    return this.call(p, input, (x, y, scratch) => {
+    return this.call(p, input, (x, y, scratch): Planned => {
+      if (p.kH === 2 && p.kW === 2 && p.sH === 2 && p.sW === 2 && p.padH === 0 && p.padW === 0 &&
+        2 * p.outH <= p.H && 2 * p.outW <= p.W) {
+        const planes = p.N * p.C;
+        return {
+          algorithm: 'avgpool-2x2s2',
+          job: {
+            def: AVGPOOL_2X2, nt: threads(p.outLength * 4 * COST.poolTap, planes),
+            args: { x, C: planes, H: p.H, W: p.W, outH: p.outH, outW: p.outW, y },
+          },
+        };
+      }
       const src = padLayout(poolGeometry(p), x, scratch, 0);
       const offsets = this.tapOffsets(p, src, scratch);
       const rowDiv = scratch.alloc(p.outH * 4, 'workspace', true);

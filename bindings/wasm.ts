@@ -47,6 +47,8 @@ export interface KernelExports {
     outW: number, y: number, cBegin: number, cEnd: number): void;
   f32_avgpool(xp: number, rowStride: number, planeStride: number, sH: number, taps: number, offsets: number,
     c: number, outH: number, outW: number, rowDiv: number, colDiv: number, y: number, cBegin: number, cEnd: number): void;
+  f32_avgpool_2x2s2(x: number, c: number, h: number, w: number, outH: number, outW: number, y: number,
+    cBegin: number, cEnd: number): void;
   f32_global_avgpool(x: number, c: number, n: number, y: number, cBegin: number, cEnd: number): void;
   f32_clamp(x: number, y: number, n: number, lo: number, hi: number): void;
 }

@@ -36,3 +36,48 @@ export function f32_avgpool(
     }
   }
 }
+
+/**
+ * f32_avgpool_2x2s2: the 2×2 / stride 2 / no padding fast path, read straight from the input (no
+ * copy): 4 outputs from 2 rows × 8 inputs, the even and odd columns split by shuffles and summed
+ * in f32_avgpool's order (+0, then (0,0), (0,1), (1,0), (1,1)), then divided by 4.
+ * Precondition: 2·outW ≤ W, 2·outH ≤ H; 32 bytes past the input are readable.
+ */
+export function f32_avgpool_2x2s2(
+  x: usize, c: i32, h: i32, w: i32, outH: i32, outW: i32, y: usize, cBegin: i32, cEnd: i32,
+): void {
+  const rowBytes = <usize>w << 2;
+  const vzero = f32x4.splat(0);
+  const vfour = f32x4.splat(4);
+  let yc = y + (<usize>(cBegin * outH * outW) << 2);
+  for (let ch = cBegin; ch < cEnd; ch++) {
+    const plane = x + (<usize>(ch * h * w) << 2);
+    for (let oy = 0; oy < outH; oy++) {
+      const r0 = plane + (<usize>(2 * oy) * rowBytes);
+      const r1 = r0 + rowBytes;
+      let ox0 = 0;
+      for (; ox0 + 4 <= outW; ox0 += 4) {
+        const off = <usize>ox0 << 3;
+        const a0 = v128.load(r0 + off);
+        const a1 = v128.load(r0 + off, 16);
+        const b0 = v128.load(r1 + off);
+        const b1 = v128.load(r1 + off, 16);
+        let s = f32x4.add(vzero, v128.shuffle<f32>(a0, a1, 0, 2, 4, 6));
+        s = f32x4.add(s, v128.shuffle<f32>(a0, a1, 1, 3, 5, 7));
+        s = f32x4.add(s, v128.shuffle<f32>(b0, b1, 0, 2, 4, 6));
+        s = f32x4.add(s, v128.shuffle<f32>(b0, b1, 1, 3, 5, 7));
+        v128.store(yc + (<usize>ox0 << 2), f32x4.div(s, vfour));
+      }
+      for (; ox0 < outW; ox0++) {
+        const off = <usize>ox0 << 3;
+        let s: f32 = 0;
+        s += load<f32>(r0 + off);
+        s += load<f32>(r0 + off, 4);
+        s += load<f32>(r1 + off);
+        s += load<f32>(r1 + off, 4);
+        store<f32>(yc + (<usize>ox0 << 2), s / 4);
+      }
+      yc += <usize>outW << 2;
+    }
+  }
+}

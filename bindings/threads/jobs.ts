@@ -13,7 +13,7 @@
  *   winograd    per image: pad (channels) · barrier · per dilation phase: 2×2 tile rows (each thread
  *               its own V, M; it places the rows it computed)
  *   maxpool / avgpool            pad (planes) · barrier · planes
- *   maxpool2x2 / maxpool3x3 / gavgpool   planes
+ *   maxpool2x2 / maxpool3x3 / avgpool2x2 / gavgpool   planes
  *   clamp       16-float chunks;  im2col  8-column tiles over images
  *
  * With one thread the barriers are no-ops and each kernel gets its full range, as before
@@ -229,6 +229,16 @@ export const AVGPOOL = define({
   },
 });
 
+export const AVGPOOL_2X2 = define({
+  id: 13,
+  name: 'avgpool-2x2s2',
+  fields: ['x', 'C', 'H', 'W', 'outH', 'outW', 'y'],
+  run(k, a, tid, nt) {
+    const [c0, c1] = share(a.C, tid, nt);
+    if (c0 < c1) k.f32_avgpool_2x2s2(a.x, a.C, a.H, a.W, a.outH, a.outW, a.y, c0, c1);
+  },
+});
+
 export const MAXPOOL_2X2 = define({
   id: 6,
   name: 'maxpool-2x2s2',
@@ -289,7 +299,7 @@ export const IM2COL = define({
 });
 
 export const JOBS: readonly JobDef[] = [DIRECT, GEMM, DWCONV, MAXPOOL, AVGPOOL, MAXPOOL_2X2, GLOBAL_AVGPOOL, CLAMP, IM2COL,
-  MAXPOOL_3X3, DWCONV_3X3S2, WINOGRAD] as
+  MAXPOOL_3X3, DWCONV_3X3S2, WINOGRAD, AVGPOOL_2X2] as
   readonly JobDef[];
 
 export function jobById(id: number): JobDef {

@@ -188,6 +188,11 @@ export const MAX_POOL_CASES: PoolCase[] = [
 export const AVG_POOL_CASES: PoolCase[] = [
   { x: [1, 1, 1, 1], k: 1 },
   { x: [1, 3, 8, 8], k: 2 },
+  // the 2×2 / 2 fast path: odd sizes (last row and column dropped), vector steps + a scalar tail,
+  // a 1-wide output, ceil mode on even sizes
+  { x: [2, 5, 13, 11], k: 2 },
+  { x: [1, 2, 9, 3], k: 2, s: 2 },
+  { x: [1, 3, 10, 22], k: 2, ceil: true },
   { x: [2, 5, 13, 11], k: 3, s: 2, p: 1 },
   { x: [2, 5, 13, 11], k: 3, s: 2, p: 1, countIncludePad: false },
   { x: [1, 4, 13, 7], k: [1, 2], s: [2, 1], p: [0, 1], ceil: true },
