@@ -229,25 +229,21 @@ export const AVGPOOL = define({
   },
 });
 
-export const AVGPOOL_2X2 = define({
-  id: 13,
-  name: 'avgpool-2x2s2',
-  fields: ['x', 'C', 'H', 'W', 'outH', 'outW', 'y'],
-  run(k, a, tid, nt) {
-    const [c0, c1] = share(a.C, tid, nt);
-    if (c0 < c1) k.f32_avgpool_2x2s2(a.x, a.C, a.H, a.W, a.outH, a.outW, a.y, c0, c1);
-  },
-});
+/** A 2×2 / stride 2 pool read straight from the input, planes split over the threads. */
+function pool2x2(id: number, name: string, kernel: 'f32_avgpool_2x2s2' | 'f32_maxpool_2x2s2') {
+  return define({
+    id,
+    name,
+    fields: ['x', 'C', 'H', 'W', 'outH', 'outW', 'y'],
+    run(k, a, tid, nt) {
+      const [c0, c1] = share(a.C, tid, nt);
+      if (c0 < c1) k[kernel](a.x, a.C, a.H, a.W, a.outH, a.outW, a.y, c0, c1);
+    },
+  });
+}
 
-export const MAXPOOL_2X2 = define({
-  id: 6,
-  name: 'maxpool-2x2s2',
-  fields: ['x', 'C', 'H', 'W', 'outH', 'outW', 'y'],
-  run(k, a, tid, nt) {
-    const [c0, c1] = share(a.C, tid, nt);
-    if (c0 < c1) k.f32_maxpool_2x2s2(a.x, a.C, a.H, a.W, a.outH, a.outW, a.y, c0, c1);
-  },
-});
+export const AVGPOOL_2X2 = pool2x2(13, 'avgpool-2x2s2', 'f32_avgpool_2x2s2');
+export const MAXPOOL_2X2 = pool2x2(6, 'maxpool-2x2s2', 'f32_maxpool_2x2s2');
 
 export const MAXPOOL_3X3 = define({
   id: 10,
