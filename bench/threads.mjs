@@ -159,7 +159,7 @@ for (const [i, l] of LAYERS.entries()) {
   for (const im of impls) for (let k = 0; k < 3; k++) await (im.isAsync ? im.run() : Promise.resolve(im.run()));
   const samples = new Map(impls.map((im) => [im, []]));
   for (let r = 0; r < ROUNDS; r++) {
-    for (const im of impls) samples.get(im).push(...(await round(im.run, im.isAsync)));
+    for (const im of impls) for (const v of await round(im.run, im.isAsync)) samples.get(im).push(v);
   }
   const flop = 2 * macs(l);
   const base = median(samples.get(impls[0]));
