@@ -267,7 +267,12 @@ export class ConvLayer {
     const workBytes = Heap16(256 + vBytes + 16 * p.K * ld * 4);
     // 16·C·Cout MACs per 2×2 tile instead of 36: counted as half the direct work, plus the transforms
     const work = p.macs * COST.mac / 2 + (src.buf ? p.N * src.paddedFloats * COST.copy : 0);
-    const nt = threads(work, tH);
+    // tile rows split over the threads, unless that leaves them unevenly loaded (256→256 @14²: 7 rows,
+    // 4 + 3 on 2 threads, ×1.74) and there are enough 4-channel blocks: then channels, each thread
+    // repeating the (cheap) input transform (×1.9 there)
+    const blocks = Math.ceil(p.K / 4);
+    const nt = threads(work, Math.max(tH, blocks));
+    const byChannels = nt > 1 && tH % nt !== 0 && tH < 8 * nt && blocks >= 4 * nt ? 1 : 0;
     const wk = scratch.alloc(workBytes * nt, 'workspace', true);
     // dilated: each phase's output goes to its own block first, then into place
     const phaseOut = dH * dW > 1 ? scratch.alloc(p.K * p.outH * p.outW * 4, 'workspace', true) : 0;
@@ -280,6 +285,7 @@ export class ConvLayer {
         planeStride: src.planeStride, dH, dW, phaseOut,
         N: p.N, tW, rb, packed, xiBytes: this.winoXiBytes, K: p.K, work: wk, workBytes, vBytes, bias: this.biasPtr(),
         outH: p.outH, outW: p.outW, y, outImageBytes: p.K * p.outH * p.outW * 4, actMin: p.actMin, actMax: p.actMax,
+        byChannels,
       },
     };
   }

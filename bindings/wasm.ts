@@ -30,7 +30,8 @@ export interface KernelExports {
     offsets: number, weight: number, bias: number, c: number, mult: number, outH: number, outW: number,
     y: number, actMin: number, actMax: number, ocBegin: number, ocEnd: number): void;
   f32_conv2d_winograd_2x2_3x3(xp: number, c: number, rowStride: number, planeStride: number, tW: number, ty0: number,
-    ty1: number, rb: number, packed: number, xiBytes: number, k: number, v: number, m: number, tmp: number,
+    ty1: number, rb: number, packed: number, xiBytes: number, k: number, k0: number, k1: number, v: number, m: number,
+    tmp: number,
     bias: number, outH: number, outW: number, y: number, actMin: number, actMax: number): void;
   f32_all_finite(x: number, n: number): number;
   f32_scatter_phase(src: number, k: number, nI: number, nJ: number, i0: number, i1: number, y: number, outH: number,

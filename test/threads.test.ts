@@ -35,6 +35,9 @@ const CONV2D: Conv2dCase[] = [
   // winograd: 2×2 tile rows over threads, each with its own V and M (odd sizes, a batch, ReLU)
   { x: [2, 9, 13, 11], w: [8, 9, 3, 3], opts: { padding: 1, activation: 'relu', algorithm: 'winograd' } },
   { x: [1, 16, 5, 30], w: [5, 16, 3, 3], opts: { padding: [0, 1], algorithm: 'winograd' } },
+  // … 4-channel blocks when the tile rows split unevenly (7 rows; 9 blocks, the last partial), dilated too
+  { x: [1, 8, 13, 9], w: [35, 8, 3, 3], opts: { padding: 1, algorithm: 'winograd' } },
+  { x: [1, 8, 11, 10], w: [33, 8, 3, 3], opts: { padding: 2, dilation: 2, activation: 'relu6', algorithm: 'winograd' } },
   // im2col: column tiles over images × groups, one panel per thread
   { x: [2, 4, 10, 9], w: [6, 2, 3, 3], opts: { padding: 'same', groups: 2, algorithm: 'im2col' } },
   { x: [1, 3, 2, 30], w: [7, 3, 2, 3], opts: { stride: [1, 2], algorithm: 'im2col' } },

@@ -13,7 +13,8 @@
  *   v, m         workspace for rb tile rows: V (16 × C × ld floats) and M (16 × Cout × ld floats),
  *                ld = the block's tile count rounded up to 4, plus 8; tmp: 256 bytes
  *   bias         Cout floats or 0; clamp to [actMin, actMax]
- *   ty0, ty1     tile rows [ty0, ty1) to compute (threads split here), rb at a time
+ *   ty0, ty1     tile rows [ty0, ty1) to compute, rb at a time; k0, k1: output channels [k0, k1)
+ *                (k0 a multiple of 4) — threads split one or the other
  *
  * Per block of tile rows: the input transform V[ξ][c][t] = (B^T d B)[ξ] (4 tiles of a row at a
  * time, SIMD across tiles, the patch columns deinterleaved with shuffles), the 16 GEMMs
@@ -26,7 +27,7 @@ import { f32_gemm_4x8 } from '../gemm/f32-gemm-4x8';
 
 export function f32_conv2d_winograd_2x2_3x3(
   xp: usize, c: i32, rowStride: i32, planeStride: i32, tW: i32, ty0: i32, ty1: i32, rb: i32,
-  packed: usize, xiBytes: usize, k: i32, v: usize, m: usize, tmp: usize, bias: usize,
+  packed: usize, xiBytes: usize, k: i32, k0: i32, k1: i32, v: usize, m: usize, tmp: usize, bias: usize,
   outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
 ): void {
   const vmin = f32x4.splat(actMin);
@@ -44,9 +45,9 @@ export function f32_conv2d_winograd_2x2_3x3(
       const a0 = packed + <usize>xi * xiBytes;
       const b = v + <usize>(xi * c) * ldBytes;
       const mc = m + <usize>(xi * k) * ldBytes;
-      let a = a0;
-      for (let m0 = 0; m0 < k; m0 += 4) {
-        const mr = min(4, k - m0);
+      let a = a0 + <usize>(k0 >> 2) * blockBytes;
+      for (let m0 = k0; m0 < k1; m0 += 4) {
+        const mr = min(4, k1 - m0);
         const crow = mc + <usize>m0 * ldBytes;
         for (let j0 = 0; j0 < nt; j0 += 8) {
           f32_gemm_4x8(mr, min(8, nt - j0), c, a, b + (<usize>j0 << 2), ldBytes, crow + (<usize>j0 << 2), ldBytes, vninf, vpinf);
@@ -54,7 +55,7 @@ export function f32_conv2d_winograd_2x2_3x3(
         a += blockBytes;
       }
     }
-    outputTransform(m, k, ld, tW, r0, rows, bias, outH, outW, y, vmin, vmax);
+    outputTransform(m, k, k0, k1, ld, tW, r0, rows, bias, outH, outW, y, vmin, vmax);
   }
 }
 
@@ -119,14 +120,14 @@ function inputTransform(
 
 /** y = A^T M A + bias, clamped, for the tiles of rows [r0, r0 + rows), 4 tiles (8 columns) a step. */
 function outputTransform(
-  m: usize, k: i32, ld: i32, tW: i32, r0: i32, rows: i32, bias: usize, outH: i32, outW: i32, y: usize,
-  vmin: v128, vmax: v128,
+  m: usize, k: i32, k0: i32, k1: i32, ld: i32, tW: i32, r0: i32, rows: i32, bias: usize, outH: i32, outW: i32,
+  y: usize, vmin: v128, vmax: v128,
 ): void {
   const ldBytes = <usize>ld << 2;
   const xiStride = <usize>k * ldBytes;
   const outRow = <usize>outW << 2;
   const outPlane = <usize>(outH * outW) << 2;
-  for (let kk = 0; kk < k; kk++) {
+  for (let kk = k0; kk < k1; kk++) {
     const vb = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>kk << 2)) : 0);
     const mrow = m + <usize>kk * ldBytes;
     const yc = y + <usize>kk * outPlane;

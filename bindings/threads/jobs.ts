@@ -10,8 +10,8 @@
  *               4-channel blocks (pointwise), over images × groups
  *   dwconv      per image: pad (channels) · barrier · output channels
  *   dwconv-3x3s2  output channels (no padded copy; a small scratch per thread)
- *   winograd    per image: pad (channels) · barrier · per dilation phase: 2×2 tile rows (each thread
- *               its own V, M; it places the rows it computed)
+ *   winograd    per image: pad (channels) · barrier · per dilation phase: 2×2 tile rows, or 4-channel
+ *               blocks when the rows split unevenly (each thread its own V, M; it places what it computed)
  *   maxpool / avgpool            pad (planes) · barrier · planes
  *   maxpool2x2 / maxpool3x3 / avgpool2x2 / gavgpool   planes
  *   clamp       16-float chunks;  im2col  8-column tiles over images
@@ -174,7 +174,7 @@ export const WINOGRAD = define({
   name: 'winograd',
   // per thread: work + tid·workBytes = [256 bytes of transform scratch][V: vBytes][M]
   fields: [...PAD, 'N', 'rowStride', 'planeStride', 'dH', 'dW', 'phaseOut', 'tW', 'rb', 'packed', 'xiBytes', 'K', 'work',
-    'workBytes', 'vBytes', 'bias', 'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax'],
+    'workBytes', 'vBytes', 'bias', 'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax', 'byChannels'],
   run(k, a, tid, nt, sync) {
     const base = a.work + tid * a.workBytes;
     for (let n = 0; n < a.N; n++) {
@@ -187,12 +187,20 @@ export const WINOGRAD = define({
           const nI = Math.ceil((a.outH - py) / a.dH);
           const nJ = Math.ceil((a.outW - px) / a.dW);
           if (nI <= 0 || nJ <= 0) continue;
-          const [t0, t1] = share(Math.ceil(nI / 2), tid, nt);
-          if (t0 < t1) {
+          // tile rows, or (few rows for the threads) 4-channel blocks, each thread then transforming
+          // the whole input itself
+          const tH = Math.ceil(nI / 2);
+          const [u0, u1] = share(a.byChannels ? Math.ceil(a.K / 4) : tH, tid, nt);
+          const [t0, t1] = a.byChannels ? [0, tH] : [u0, u1];
+          const [k0, k1] = a.byChannels ? [4 * u0, Math.min(a.K, 4 * u1)] : [0, a.K];
+          if (u0 < u1) {
             k.f32_conv2d_winograd_2x2_3x3(xp + (py * a.dW + px) * a.wq * 4, a.C, a.dH * a.rowStride, a.planeStride,
-              Math.ceil(nJ / 2), t0, t1, a.rb, a.packed, a.xiBytes, a.K, base + 256, base + 256 + a.vBytes, base, a.bias,
-              nI, nJ, a.phaseOut ? out : y, a.actMin, a.actMax);
-            if (a.phaseOut) k.f32_scatter_phase(out, a.K, nI, nJ, 2 * t0, Math.min(2 * t1, nI), y, a.outH, a.outW, py, px, a.dH, a.dW);
+              Math.ceil(nJ / 2), t0, t1, a.rb, a.packed, a.xiBytes, a.K, k0, k1, base + 256, base + 256 + a.vBytes, base,
+              a.bias, nI, nJ, a.phaseOut ? out : y, a.actMin, a.actMax);
+            if (a.phaseOut) {
+              k.f32_scatter_phase(out + k0 * nI * nJ * 4, k1 - k0, nI, nJ, 2 * t0, Math.min(2 * t1, nI),
+                y + k0 * a.outH * a.outW * 4, a.outH, a.outW, py, px, a.dH, a.dW);
+            }
           }
           out += a.K * nI * nJ * 4;
         }
