@@ -1,5 +1,6 @@
 // simdconv threads: 1 vs 2 threads (and os.availableParallelism() if more) per layer, in one
-// run, plus onnxruntime-web with 1 and 2 intra-op threads when it loads. Standalone: imports
+// run, on arrays and on engine tensors ("res": nothing copied in or out), plus onnxruntime-web
+// with 1 and 2 intra-op threads when it loads. Standalone: imports
 // the built package (run `npm run build` first).
 //
 //   node --experimental-wasm-relaxed-simd bench/threads.mjs [--rounds 7] [--budget 150] [--no-ort]
@@ -143,7 +144,17 @@ for (const [i, l] of LAYERS.entries()) {
     if (want === null) want = y.data;
     else if (!sameBits(y.data, want)) throw new Error(`${l.title}: threads ${n} differs from threads 1`);
     const used = e.lastCall.threads;
-    impls.push({ name: `simdconv ${n}t`, threads: n, used, algorithm: e.lastCall.algorithm, run: () => layer.run(x), dispose: () => layer.dispose(), isAsync: false });
+    impls.push({ name: `simdconv ${n}t`, threads: n, used, algorithm: e.lastCall.algorithm, run: () => layer.run(x), dispose: () => {}, isAsync: false });
+    // the same on engine tensors (no copies in or out: a threaded engine's shared memory makes
+    // V8's copies slower, which the array rows include)
+    const xt = e.tensor(l.x, x.data);
+    const yt = e.tensor(y.shape);
+    layer.run(xt, { out: yt });
+    if (!sameBits(yt.data, want)) throw new Error(`${l.title}: threads ${n} on engine tensors differs from threads 1`);
+    impls.push({
+      name: `simdconv ${n}t res`, base: 'resident', threads: n, used: e.lastCall.threads, run: () => layer.run(xt, { out: yt }),
+      dispose: () => { layer.dispose(); xt.dispose(); yt.dispose(); }, isAsync: false,
+    });
   }
   if (ort) {
     for (const t of [1, 2]) {
@@ -163,14 +174,15 @@ for (const [i, l] of LAYERS.entries()) {
   }
   const flop = 2 * macs(l);
   const base = median(samples.get(impls[0]));
+  const residentBase = median(samples.get(impls.find((im) => im.base === 'resident')));
   const ortBase = impls.find((im) => im.name === 'ort 1t');
   const ortBaseMs = ortBase ? median(samples.get(ortBase)) : NaN;
   console.log(`${l.title}  (${(macs(l) / 1e6).toFixed(1)} M MACs, ${impls[0].algorithm})`);
   for (const im of impls) {
     const ms = median(samples.get(im));
-    const ratio = im.name.startsWith('ort') ? ortBaseMs / ms : base / ms;
+    const ratio = im.name.startsWith('ort') ? ortBaseMs / ms : (im.base === 'resident' ? residentBase : base) / ms;
     const note = im.used !== im.threads ? ` (ran on ${im.used}: below the split threshold)` : '';
-    console.log(`  ${im.name.padEnd(12)} ${ms.toFixed(3).padStart(9)} ms  ${(flop / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s  ×${ratio.toFixed(2)} vs 1t${note}`);
+    console.log(`  ${im.name.padEnd(19)} ${ms.toFixed(3).padStart(9)} ms  ${(flop / ms / 1e6).toFixed(1).padStart(6)} GFLOP/s  ×${ratio.toFixed(2)} vs 1t${note}`);
     rows.push({ layer: l.title, impl: im.name, ms, gflops: flop / ms / 1e6, speedup: ratio, used: im.used });
     im.dispose();
   }
