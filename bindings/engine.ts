@@ -21,7 +21,7 @@ import { COST, threadsFor } from './threads/cost.js';
 import { AVGPOOL, AVGPOOL_2X2, CLAMP, GLOBAL_AVGPOOL, IM2COL, MAXPOOL, MAXPOOL_2X2, MAXPOOL_3X3, type Job } from './threads/jobs.js';
 import type { ThreadPool } from './threads/pool.js';
 import type {
-  AsyncOp, AvgPool2dOptions, CallInfo, Conv1dOptions, Conv2dOptions, Engine, Im2colOptions, Isa,
+  AsyncOp, AvgPool2dOptions, CallInfo, Conv1dOptions, Conv2dOptions, Engine, Im2colOptions, IntoTensor, Isa,
   MaxPool2dOptions, OutBuffer, OutOptions, Pool2dParams, PreparedConv2d, Tensor,
 } from './types.js';
 import type { KernelExports } from './wasm.js';
@@ -198,10 +198,14 @@ export class SimdConvEngine implements Engine {
   // conv2d, conv1d, prepared layers
   // ------------------------------------------------------------------------------------------
 
+  conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions & IntoTensor): EngineTensor;
+  conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor;
   conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions = {}): Tensor {
     return this.execute(this.conv2dCall(input, weight, options, 'sync'));
   }
 
+  conv1d(input: Tensor, weight: Tensor, options: Conv1dOptions & IntoTensor): EngineTensor;
+  conv1d(input: Tensor, weight: Tensor, options?: Conv1dOptions): Tensor;
   conv1d(input: Tensor, weight: Tensor, options: Conv1dOptions = {}): Tensor {
     return this.execute(this.conv1dCall(input, weight, options, 'sync'));
   }
@@ -259,14 +263,21 @@ export class SimdConvEngine implements Engine {
       }
       return engine.layerCall(layer, bindConv2dInput(shape, input, runOptions.out), input, mode);
     };
+    // overloaded as in PreparedConv2d: an engine tensor `out` comes back as itself
+    function run(input: Tensor, runOptions: IntoTensor): EngineTensor;
+    function run(input: Tensor, runOptions?: OutOptions): Tensor;
+    function run(input: Tensor, runOptions: OutOptions = {}): Tensor {
+      return engine.execute(prepare(input, runOptions, 'sync'));
+    }
+    function runAsync(input: Tensor, runOptions: IntoTensor): Promise<EngineTensor>;
+    function runAsync(input: Tensor, runOptions?: OutOptions): Promise<Tensor>;
+    async function runAsync(input: Tensor, runOptions: OutOptions = {}): Promise<Tensor> {
+      return engine.executeAsync(prepare(input, runOptions, 'async'));
+    }
     return {
       params: shape,
-      run(input: Tensor, runOptions: OutOptions = {}): Tensor {
-        return engine.execute(prepare(input, runOptions, 'sync'));
-      },
-      async runAsync(input: Tensor, runOptions: OutOptions = {}): Promise<Tensor> {
-        return engine.executeAsync(prepare(input, runOptions, 'async'));
-      },
+      run,
+      runAsync,
       dispose(): void {
         if (disposed) return;
         disposed = true;
@@ -280,22 +291,32 @@ export class SimdConvEngine implements Engine {
   // pooling, relu, im2col
   // ------------------------------------------------------------------------------------------
 
+  maxPool2d(input: Tensor, options: MaxPool2dOptions & IntoTensor): EngineTensor;
+  maxPool2d(input: Tensor, options: MaxPool2dOptions): Tensor;
   maxPool2d(input: Tensor, options: MaxPool2dOptions): Tensor {
     return this.execute(this.maxPool2dCall(input, options, 'sync'));
   }
 
+  avgPool2d(input: Tensor, options: AvgPool2dOptions & IntoTensor): EngineTensor;
+  avgPool2d(input: Tensor, options: AvgPool2dOptions): Tensor;
   avgPool2d(input: Tensor, options: AvgPool2dOptions): Tensor {
     return this.execute(this.avgPool2dCall(input, options, 'sync'));
   }
 
+  globalAvgPool2d(input: Tensor, options: IntoTensor): EngineTensor;
+  globalAvgPool2d(input: Tensor, options?: OutOptions): Tensor;
   globalAvgPool2d(input: Tensor, options: OutOptions = {}): Tensor {
     return this.execute(this.globalAvgPool2dCall(input, options, 'sync'));
   }
 
+  relu(input: Tensor, options: IntoTensor): EngineTensor;
+  relu(input: Tensor, options?: OutOptions): Tensor;
   relu(input: Tensor, options: OutOptions = {}): Tensor {
     return this.execute(this.reluCall(input, options, 'sync'));
   }
 
+  im2col(input: Tensor, options: Im2colOptions & IntoTensor): EngineTensor;
+  im2col(input: Tensor, options: Im2colOptions): Tensor;
   im2col(input: Tensor, options: Im2colOptions): Tensor {
     return this.execute(this.im2colCall(input, options, 'sync'));
   }

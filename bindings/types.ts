@@ -158,10 +158,17 @@ export interface CallInfo {
   threads: number;
 }
 
+/** Options whose `out` is an engine tensor: the op writes into it and returns it (typed as such). */
+export interface IntoTensor {
+  out: EngineTensor;
+}
+
 export interface PreparedConv2d {
   readonly params: Omit<Conv2dParams, 'N' | 'H' | 'W' | 'outH' | 'outW' | 'macs'>;
+  run(input: Tensor, options: IntoTensor): EngineTensor;
   run(input: Tensor, options?: OutOptions): Tensor;
   /** As run(), on the pool's workers without blocking the calling thread (see Engine.run). */
+  runAsync(input: Tensor, options: IntoTensor): Promise<EngineTensor>;
   runAsync(input: Tensor, options?: OutOptions): Promise<Tensor>;
   dispose(): void;
 }
@@ -189,14 +196,22 @@ export interface Engine {
    * `tensor.dispose()`; `engine.dispose()` frees all of them.
    */
   tensor(shape: number[], data?: ArrayLike<number>): EngineTensor;
+  // each op returns a fresh Tensor, the caller's Float32Array `out` wrapped, or the engine tensor `out`
+  conv2d(input: Tensor, weight: Tensor, options: Conv2dOptions & IntoTensor): EngineTensor;
   conv2d(input: Tensor, weight: Tensor, options?: Conv2dOptions): Tensor;
+  conv1d(input: Tensor, weight: Tensor, options: Conv1dOptions & IntoTensor): EngineTensor;
   conv1d(input: Tensor, weight: Tensor, options?: Conv1dOptions): Tensor;
   prepareConv2d(weight: Tensor, options?: Omit<Conv2dOptions, 'out'> & { inputShape?: number[] }): PreparedConv2d;
+  maxPool2d(input: Tensor, options: MaxPool2dOptions & IntoTensor): EngineTensor;
   maxPool2d(input: Tensor, options: MaxPool2dOptions): Tensor;
+  avgPool2d(input: Tensor, options: AvgPool2dOptions & IntoTensor): EngineTensor;
   avgPool2d(input: Tensor, options: AvgPool2dOptions): Tensor;
+  globalAvgPool2d(input: Tensor, options: IntoTensor): EngineTensor;
   globalAvgPool2d(input: Tensor, options?: OutOptions): Tensor;
   /** Elementwise max(0, x); `out` may be the input itself (in place), otherwise must not overlap it. */
+  relu(input: Tensor, options: IntoTensor): EngineTensor;
   relu(input: Tensor, options?: OutOptions): Tensor;
+  im2col(input: Tensor, options: Im2colOptions & IntoTensor): EngineTensor;
   im2col(input: Tensor, options: Im2colOptions): Tensor;
   /**
    * Any op above, awaited: `await engine.run('conv2d', input, weight, options)`. On a browser

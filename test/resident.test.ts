@@ -342,6 +342,35 @@ forEachEngine((isa, engine) => {
     });
   });
 
+  describe('typed results', () => {
+    // compiled by `npm run typecheck` (part of npm test): an engine tensor `out` comes back typed
+    // as EngineTensor, so dispose() / toArray() need no cast
+    it(`an op given an engine tensor out returns it as an EngineTensor [${isa}]`, async () => {
+      const e = await engine();
+      const before = e.reservedBytes;
+      const x = e.tensor([1, 8, 6, 6], intData(288, 3));
+      const w = tensor([4, 8, 3, 3], 'int', 4);
+      const conv: EngineTensor = e.conv2d(x, w, { padding: 1, out: e.tensor([1, 4, 6, 6]) });
+      const pooled: EngineTensor = e.maxPool2d(conv, { kernelSize: 2, out: e.tensor([1, 4, 3, 3]) });
+      const relu: EngineTensor = e.relu(conv, { out: e.tensor([1, 4, 6, 6]) });
+      const layer = e.prepareConv2d(w, { padding: 1 });
+      const again: EngineTensor = layer.run(x, { out: e.tensor([1, 4, 6, 6]) });
+      const later: EngineTensor = await layer.runAsync(x, { out: e.tensor([1, 4, 6, 6]) });
+      const plain: Tensor = e.conv2d(x, w, { padding: 1 });
+      for (const t of [conv, pooled, relu, again, later]) expect(t).toBeInstanceOf(EngineTensor);
+      expect(plain).not.toBeInstanceOf(EngineTensor);
+      const want = ref.conv2d(x, w, { padding: 1 });
+      expectBitExact(conv.toArray(), want.data, 'conv2d into a tensor');
+      expectBitExact(pooled.toArray(), ref.maxPool2d(want, { kernelSize: 2 }).data, 'maxPool2d into a tensor');
+      expectBitExact(relu.toArray(), ref.relu(want).data, 'relu into a tensor');
+      expectBitExact(again.toArray(), want.data, 'prepared run into a tensor');
+      expectBitExact(later.toArray(), want.data, 'prepared runAsync into a tensor');
+      for (const t of [x, conv, pooled, relu, again, later]) t.dispose();
+      layer.dispose();
+      expect(e.reservedBytes).toBe(before);
+    });
+  });
+
   describe('errors', () => {
     const x = tensor([1, 2, 6, 6], 'int', 11);
     const w = tensor([3, 2, 3, 3], 'int', 12);

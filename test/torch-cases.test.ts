@@ -27,7 +27,8 @@ import { loadTorchCases, type TorchCase } from './helpers/torch-cases.js';
 const cases = loadTorchCases();
 
 /** The op's result for a case, computed by `impl` (the reference or an engine). */
-type Impl = Pick<Engine, 'conv2d' | 'conv1d' | 'maxPool2d' | 'avgPool2d' | 'globalAvgPool2d'>;
+/** The ops as plain functions returning a Tensor (the engine's and the reference's alike). */
+type Impl = { [K in 'conv2d' | 'conv1d' | 'maxPool2d' | 'avgPool2d' | 'globalAvgPool2d']: (...args: Parameters<Engine[K]>) => Tensor };
 
 function run(impl: Impl, c: TorchCase, algorithm?: ConvAlgorithm): Tensor {
   switch (c.op) {
