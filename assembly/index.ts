@@ -3,7 +3,7 @@
  * module's memory, which the TypeScript bindings own (bindings/memory.ts); nothing here
  * allocates or keeps state between calls.
  */
-export { pack_f32_gemm_oihw } from './gemm/pack-f32-gemm-oihw';
+export { pack_f32_gemm_oihw, pack_f32_winograd_2x2_3x3 } from './gemm/pack-f32-gemm-oihw';
 export { f32_pad_phase } from './conv/f32-pad';
 export { f32_im2col } from './conv/f32-im2col';
 export { f32_conv2d_gemm } from './conv/f32-conv2d-gemm';

@@ -94,20 +94,15 @@ export class ConvLayer {
     return this.bias;
   }
 
-  private finite: boolean | undefined;
-
-  /** No ±Infinity or NaN among the weights (checked once). */
-  private finiteWeights(): boolean {
-    if (this.finite === undefined) this.finite = this.weight.every((v) => Number.isFinite(v));
-    return this.finite;
-  }
+  /** no ±Infinity or NaN among the weights (checked in wasm when U is packed) */
+  private winoFinite = false;
 
   /** Bytes of one ξ's packed U matrix (Cout × C, 4-row blocks with a zero bias). */
   private get winoXiBytes(): number {
     return Math.ceil(this.shape.kPerGroup / 4) * (4 + 4 * this.shape.cPerGroup) * 4;
   }
 
-  /** U[ξ][k][c] = (G g[k][c] G^T)[ξ] for Winograd F(2×2, 3×3), computed in float64, packed per ξ. */
+  /** U[ξ][k][c] = (G g[k][c] G^T)[ξ] for Winograd F(2×2, 3×3), packed per ξ (in wasm). */
   private ensureWinograd(): number {
     if (this.wino) return this.wino;
     const { kPerGroup: K, cPerGroup: C } = this.shape;
@@ -115,30 +110,9 @@ export class ConvLayer {
     const packed = this.heap.alloc(16 * xiBytes, this.op, 'weight');
     const scratch = new Scratch(this.heap, this.op);
     try {
-      const u = scratch.alloc(16 * K * C * 4, 'weight');
-      const view = this.heap.f32(u, 16 * K * C);
-      const w = this.weight;
-      const gg = new Float64Array(12);
-      for (let k = 0; k < K; k++) {
-        for (let c = 0; c < C; c++) {
-          const g = (k * C + c) * 9;
-          // G g (4×3): rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2
-          for (let j = 0; j < 3; j++) {
-            const g0 = w[g + j]!, g1 = w[g + 3 + j]!, g2 = w[g + 6 + j]!;
-            gg[j] = g0;
-            gg[3 + j] = (g0 + g1 + g2) / 2;
-            gg[6 + j] = (g0 - g1 + g2) / 2;
-            gg[9 + j] = g2;
-          }
-          // (G g) G^T (4×4), ξ = 4i + j
-          for (let i = 0; i < 4; i++) {
-            const r0 = gg[3 * i]!, r1 = gg[3 * i + 1]!, r2 = gg[3 * i + 2]!;
-            const row = [r0, (r0 + r1 + r2) / 2, (r0 - r1 + r2) / 2, r2];
-            for (let j = 0; j < 4; j++) view[((4 * i + j) * K + k) * C + c] = row[j]!;
-          }
-        }
-      }
-      for (let xi = 0; xi < 16; xi++) this.k.pack_f32_gemm_oihw(u + xi * K * C * 4, 0, packed + xi * xiBytes, 1, K, C);
+      const w = scratch.put(this.weight, 'weight');
+      this.winoFinite = this.k.f32_all_finite(w, this.weight.length) === 1;
+      this.k.pack_f32_winograd_2x2_3x3(w, K, C, packed, xiBytes);
     } catch (e) {
       this.heap.release(packed);
       throw e;
@@ -166,7 +140,7 @@ export class ConvLayer {
     if (this.disposed) throw new Error('ConvLayer used after dispose');
     const isa = this.k.relaxed() ? 'relaxed' : 'simd';
     let kernel = chooseConvKernel(p, algorithm, isa);
-    if (kernel === 'winograd' && !(this.finiteWeights() && this.k.f32_all_finite(x, p.N * p.C * p.H * p.W))) {
+    if (kernel === 'winograd' && !(this.ensureWinograd() && this.winoFinite && this.k.f32_all_finite(x, p.N * p.C * p.H * p.W))) {
       kernel = chooseConvKernel(p, algorithm, isa, false);
     }
     let job: Job;
@@ -250,7 +224,7 @@ export class ConvLayer {
     const tH = Math.ceil(Math.ceil(p.outH / dH) / 2);
     const tW = Math.ceil(Math.ceil(p.outW / dW) / 2);
     // the padded input, columns split by phase (f32_pad_phase with sW = dW), covers every phase's
-    // tile patches: rows up to dH·(2·tH + 2), columns up to dW·(2·tH + 2)
+    // tile patches: rows up to dH·(2·tH + 2), columns up to dW·(2·tW + 2)
     const src = padLayout({
       N: p.N, C: p.C, H: p.H, W: p.W, kH: 3, kW: 3, sH: 1, sW: dW, dH, dW,
       padTop: p.padTop, padLeft: p.padLeft, padBottom: p.padBottom, padRight: p.padRight,

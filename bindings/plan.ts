@@ -45,7 +45,8 @@ export function isPointwise(p: Conv2dParams): boolean {
  * Fewest input channels for Winograd F(2×2, 3×3), forced or not. Below, the transforms cost more
  * than they save, and its rounding error comes close to the dot-product bound that every
  * algorithm keeps on random data (DESIGN.md): worst error / bound over N(0,1) data, 3×3 p1 on
- * 8×8, was 0.98 with 1 input channel (3000 trials), 0.30 with 2, 0.036 with 8 and 0.015 with 16.
+ * 8×8, was 0.98 with 1 input channel (3000 trials, measured before this rule), 0.30 with 2;
+ * `bench/winograd-error.mjs` gives 0.028 with 8, 0.015 with 16, 0.0045 with 64.
  */
 export const WINOGRAD_MIN_C = 8;
 

@@ -13,6 +13,7 @@ export interface KernelExports {
   heap_base(): number;
   relaxed(): number;
   pack_f32_gemm_oihw(weight: number, bias: number, packed: number, groups: number, m: number, k: number): void;
+  pack_f32_winograd_2x2_3x3(weight: number, m: number, c: number, packed: number, xiBytes: number): void;
   f32_pad_phase(src: number, c: number, h: number, w: number, padTop: number, padLeft: number,
     hp: number, sW: number, wq: number, value: number, dst: number, cBegin: number, cEnd: number): void;
   f32_im2col(x: number, c: number, h: number, w: number, kH: number, kW: number, sH: number, sW: number,
