@@ -75,36 +75,37 @@ export function layerTable({ layer, impls }) {
 }
 
 /**
- * One row per layer: naive, the best simdconv per build, auto per build, peers.
+ * One row per layer: naive, the peers, the best simdconv variant, and auto per build in the three
+ * data placements (ordinary arrays; engine tensor in and fresh array out, as the TF.js peer is
+ * timed; engine tensors in and out).
  * @param {LayerResult[]} all
  */
 export function summaryTable(all) {
-  const head = ['layer', 'M MACs', 'naive ms', 'simd best ms (alg)', 'relaxed best ms (alg)', 'auto simd / relaxed ms', 'XNNPACK ms', 'ORT ms', 'best GFLOP/s', 'XNNPACK GFLOP/s', 'best vs XNNPACK', 'auto vs XNNPACK (simd / relaxed)'];
+  const head = ['layer', 'M MACs', 'naive ms', 'XNNPACK ms: op + dataSync / op', 'ORT ms', 'XNNPACK GFLOP/s', 'best ms (build/alg)', 'best GFLOP/s', 'relaxed auto ms: arrays / tensor in / resident', 'relaxed auto vs XNNPACK: arrays / tensor in / resident', 'simd auto vs XNNPACK: arrays / tensor in / resident'];
   const rows = all.map(({ layer, impls }) => {
     const ok = impls.filter((r) => r.status === 'ok' && r.timing);
-    /** @param {string} isa */
-    const best = (isa) => ok.filter((r) => r.kind === 'simdconv' && r.isa === isa && !r.id.endsWith('-unprepared'))
+    const best = ok.filter((r) => r.kind === 'simdconv' && !r.id.endsWith('-unprepared'))
       .sort((a, b) => /** @type {any} */ (a.timing).medianMs - /** @type {any} */ (b.timing).medianMs)[0];
-    const bs = best('simd'), br = best('relaxed');
     /** @param {string} id */
-    const t = (id) => ok.find((r) => r.id === id)?.timing?.medianMs;
-    const overall = [bs, br].filter(Boolean).sort((a, b) => /** @type {any} */ (a).timing.medianMs - /** @type {any} */ (b).timing.medianMs)[0];
-    const alg = (/** @type {ImplResult | undefined} */ r) => (r ? `${fmtMs(r.timing?.medianMs)} (${r.algorithm === 'auto' ? `auto→${r.ran ?? '?'}` : r.algorithm}${r.resident ? ', resident' : ''})` : '—');
+    const find = (id) => ok.find((r) => r.id === id);
+    const where = (/** @type {ImplResult} */ r) => (r.resident ? ', resident' : r.tensorIn ? ', tensor in' : '');
+    const alg = (/** @type {ImplResult | undefined} */ r) => (r ? `${fmtMs(r.timing?.medianMs)} (${r.isa}/${r.algorithm === 'auto' ? `auto→${r.ran ?? '?'}` : r.algorithm}${where(r)})` : '—');
     const autoId = layer.op === 'conv2d' ? 'auto' : layer.op;
-    const xnn = ok.find((r) => r.id === 'tfjs');
+    /** @param {string} isa */
+    const placements = (isa) => ['', '-tensor-in', '-resident'].map((s) => find(`${isa}/${autoId}${s}`));
+    const xnn = find('tfjs');
     return [
       layer.title,
       layer.macs ? (layer.macs / 1e6).toFixed(2) : '—',
-      fmtMs(t('naive')),
-      alg(bs),
-      alg(br),
-      `${fmtMs(t(`simd/${autoId}`))} / ${fmtMs(t(`relaxed/${autoId}`))}`,
-      fmtMs(t('tfjs')),
-      fmtMs(t('ort')),
-      fmtNum(overall?.gflops),
+      fmtMs(find('naive')?.timing?.medianMs),
+      `${fmtMs(xnn?.timing?.medianMs)} / ${fmtMs(find('tfjs-resident')?.timing?.medianMs)}`,
+      fmtMs(find('ort')?.timing?.medianMs),
       fmtNum(xnn?.gflops),
-      fmtRatio(overall?.vsXnnpack),
-      `${fmtRatio(ok.find((r) => r.id === `simd/${autoId}`)?.vsXnnpack)} / ${fmtRatio(ok.find((r) => r.id === `relaxed/${autoId}`)?.vsXnnpack)}`,
+      alg(best),
+      fmtNum(best?.gflops),
+      placements('relaxed').map((r) => fmtMs(r?.timing?.medianMs)).join(' / '),
+      placements('relaxed').map((r) => fmtRatio(r?.vsXnnpack)).join(' / '),
+      placements('simd').map((r) => fmtRatio(r?.vsXnnpack)).join(' / '),
     ];
   });
   return { head, rows };
@@ -148,11 +149,11 @@ export function markdownReport(run) {
   out.push(`- **simdconv**: ${run.simdconv.version}${run.git ? ` (git ${run.git})` : ''}; builds: ${run.builds.map((/** @type {any} */ b) => `${b.isa} ${b.available ? '✓' : `✗ (${b.error})`}`).join(', ')}; reference: ${run.reference.source}`);
   out.push(`- **Peers**: ${run.peers.map((/** @type {any} */ p) => p.available ? `${p.label} ${p.info.version} (${p.info.wasmFile}, SIMD ${p.info.simd ? 'yes' : 'no'}, ${p.info.threads} thread)` : `${p.label} ✗ (${p.error})`).join('; ')}`);
   out.push(`- **Method**: single thread, batch 1, tinybench ${run.settings.tinybench}; each implementation timed for ${run.settings.budgetMs} ms in all, in ${run.settings.rounds} rounds interleaved with the other implementations of the layer (samples pooled), each round after a short warm-up (calls slower than ${run.settings.slowMs} ms: ${run.settings.slowIterations}); **median** ms; GFLOP/s = 2·MACs / median. Checked against the naive reference before timing: bit-exact on integer data (simdconv), within 2·γ(n)·Σ|x·w| on the random N(0,1) data actually timed (all); anything that disagrees is marked ✗ and not timed.`);
-  out.push(`- **What is timed**: simdconv — \`prepareConv2d(...).run(x)\` (weights packed once; \`auto-unprepared\` is the functional \`conv2d\`, packing per call) or the pooling call, each returning a fresh array; \`auto-resident\` and \`<pool>-resident\` are the same calls on an engine tensor input writing into an engine tensor \`out\`, both made once before timing (\`engine.tensor\`), so nothing is copied in or out. TF.js — the op on resident NHWC tensors + \`dataSync()\` + dispose (input upload and layout conversion not timed). onnxruntime-web — \`await session.run()\` of a one-node model incl. input/output copies. naive — the reference loop.`);
+  out.push(`- **What is timed**: simdconv — \`prepareConv2d(...).run(x)\` (weights packed once; \`auto-unprepared\` is the functional \`conv2d\`, packing per call) or the pooling call, each returning a fresh array; \`auto-tensor-in\` and \`<pool>-tensor-in\` are the same calls on an engine tensor input made once before timing (\`engine.tensor\`), the output still copied into a fresh array — the conditions of the TF.js timing; \`auto-resident\` and \`<pool>-resident\` also write into an engine tensor \`out\`, so nothing is copied in or out. TF.js — the op on resident NHWC tensors + \`dataSync()\` + dispose (input upload and layout conversion not timed), and as "resident" the op + dispose without \`dataSync()\`. onnxruntime-web — \`await session.run()\` of a one-node model incl. input/output copies. naive — the reference loop.`);
   out.push('');
   out.push('## Summary', '');
   out.push(renderMarkdown(summaryTable(run.layers)), '');
-  out.push('"vs XNNPACK" > 1 means faster than TF.js wasm (XNNPACK) in this run. "best" = fastest prepared simdconv variant over both builds and all forced algorithms, resident ones included (marked "resident"); "auto" = what `prepareConv2d` picks by itself (`load()` uses the relaxed build when the runtime validates it).', '');
+  out.push('"vs XNNPACK" > 1 means faster than TF.js wasm (XNNPACK) in this run: arrays and tensor-in rows against its op + `dataSync()`, resident rows against its op alone (output left in its heap). "best" = fastest prepared simdconv variant over both builds and all forced algorithms, tensor-in and resident ones included; "auto" = what `prepareConv2d` picks by itself (`load()` uses the relaxed build when the runtime validates it) — on ordinary arrays (copied in and out inside the call), on an engine tensor input with a fresh output array (what the TF.js timing covers: resident input, `dataSync()` copy out), and on engine tensors in and out.', '');
   if (run.overhead?.length) {
     out.push('## Per-call overhead (1→1 1×1 conv on 1×1×4×4)', '');
     out.push(renderMarkdown(overheadTable(run.overhead)), '');

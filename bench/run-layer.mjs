@@ -17,11 +17,13 @@ import { variantsFor, referenceCall, errMsg } from './simdconv.mjs';
  * @property {string} [ran]  engine.lastCall.algorithm
  * @property {boolean} [prepared]
  * @property {boolean} [resident]  engine tensors in and out (no copies)
+ * @property {boolean} [tensorIn]  engine tensor in, fresh array out (as the TF.js peer is timed)
  * @property {'ok' | 'fail' | 'n/a' | 'error'} status
  * @property {string} [reason]
  * @property {import('./timing.mjs').Timing} [timing]
  * @property {number} [gflops]
- * @property {number} [vsXnnpack]  t(XNNPACK) / t(this): > 1 is faster than XNNPACK
+ * @property {number} [vsXnnpack]  t(XNNPACK) / t(this): > 1 is faster than XNNPACK (resident rows: against
+ *   XNNPACK's resident row, the op without dataSync(); others: against the op + dataSync())
  * @property {number} [vsNaive]  t(naive) / t(this)
  * @property {number} [workspaceBytes]
  * @property {import('./verify.mjs').Check} [exact]  integer data
@@ -101,7 +103,7 @@ export async function runLayer(layer, ctx, tag) {
       const engine = b.engine;
       for (const v of variantsFor(layer, b.isa, engine)) {
         /** @type {ImplResult} */
-        const r = { id: v.id, kind: 'simdconv', label: `simdconv ${v.id}`, isa: v.isa, algorithm: v.algorithm, prepared: v.prepared, resident: v.resident, status: 'ok' };
+        const r = { id: v.id, kind: 'simdconv', label: `simdconv ${v.id}`, isa: v.isa, algorithm: v.algorithm, prepared: v.prepared, resident: v.resident, tensorIn: v.tensorIn, status: 'ok' };
         results.push(r);
         try {
           const bi = v.bind(int);
@@ -164,6 +166,14 @@ export async function runLayer(layer, ctx, tag) {
         const est = await once(inst.call, inst.async);
         const i2 = inst;
         timed.push({ r, call: inst.call, async: inst.async, estimateMs: est.ms, samples: [], capped: false, dispose: () => i2.dispose() });
+        if (inst.callResident) {
+          // the same op, verified above, without copying its output out
+          /** @type {ImplResult} */
+          const rr = { id: `${p.id}-resident`, kind: 'peer', label: `${p.label}, resident`, resident: true, status: 'ok', bound: r.bound };
+          results.push(rr);
+          const estR = await once(inst.callResident, false);
+          timed.push({ r: rr, call: inst.callResident, async: false, estimateMs: estR.ms, samples: [], capped: false, dispose: () => {} });
+        }
       } catch (e) {
         r.status = 'error';
         r.reason = errMsg(e);
@@ -207,11 +217,14 @@ export async function runLayer(layer, ctx, tag) {
   // derived columns
   const tNaive = results.find((r) => r.id === 'naive')?.timing?.medianMs;
   const tXnn = results.find((r) => r.id === 'tfjs')?.timing?.medianMs;
+  const tXnnResident = results.find((r) => r.id === 'tfjs-resident')?.timing?.medianMs;
   for (const r of results) {
     if (!r.timing) continue;
     const t = r.timing.medianMs;
     if (layer.macs) r.gflops = (2 * layer.macs) / (t * 1e6);
-    if (tXnn) r.vsXnnpack = tXnn / t;
+    // engine tensors in and out against XNNPACK without its dataSync() copy; the rest against dataSync()
+    const x = r.resident ? tXnnResident : tXnn;
+    if (x) r.vsXnnpack = x / t;
     if (tNaive) r.vsNaive = tNaive / t;
   }
   return results;

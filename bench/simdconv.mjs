@@ -107,6 +107,7 @@ export function algorithmsFor(l) {
  * @property {string} algorithm  requested
  * @property {boolean} prepared  weights packed once (prepareConv2d) vs functional call
  * @property {boolean} [resident]  input and output are engine tensors made before timing: no copy in or out
+ * @property {boolean} [tensorIn]  the input is an engine tensor made before timing; the output a fresh array
  * @property {(d: import('./layers.mjs').LayerData) => { call: () => Float32Array, dispose: () => void }} bind
  *   builds the timed call for one data set (preparing weights outside the timed region)
  */
@@ -133,14 +134,16 @@ export function variantsFor(l, isa, engine) {
       id: `${isa}/auto-unprepared`, isa, algorithm: 'auto', prepared: false,
       bind: (d) => ({ call: () => engine.conv2d(d.x, /** @type {any} */ (d.w), { ...base, bias: d.b, algorithm: 'auto' }).data, dispose: () => {} }),
     });
-    vs.push({
-      id: `${isa}/auto-resident`, isa, algorithm: 'auto', prepared: true, resident: true,
-      bind: (d) => {
-        const p = engine.prepareConv2d(/** @type {any} */ (d.w), { ...base, bias: d.b, algorithm: 'auto', inputShape: l.input });
-        const { x, options, dispose } = residentOperands(engine, l, d, {});
-        return { call: () => p.run(x, options).data, dispose: () => { dispose(); p.dispose(); } };
-      },
-    });
+    for (const where of /** @type {const} */ (['tensor-in', 'resident'])) {
+      vs.push({
+        id: `${isa}/auto-${where}`, isa, algorithm: 'auto', prepared: true, [where === 'resident' ? 'resident' : 'tensorIn']: true,
+        bind: (d) => {
+          const p = engine.prepareConv2d(/** @type {any} */ (d.w), { ...base, bias: d.b, algorithm: 'auto', inputShape: l.input });
+          const { x, options, dispose } = residentOperands(engine, l, d, {}, where === 'resident');
+          return { call: () => p.run(x, options).data, dispose: () => { dispose(); p.dispose(); } };
+        },
+      });
+    }
     return vs;
   }
   const op = /** @type {'maxPool2d' | 'avgPool2d' | 'globalAvgPool2d'} */ (l.op);
@@ -149,25 +152,26 @@ export function variantsFor(l, isa, engine) {
   return [{
     id: `${isa}/${op}`, isa, algorithm: 'pool', prepared: false,
     bind: (d) => ({ call: () => pool(d.x, l.options).data, dispose: () => {} }),
-  }, {
-    id: `${isa}/${op}-resident`, isa, algorithm: 'pool', prepared: false, resident: true,
-    bind: (d) => {
-      const { x, options, dispose } = residentOperands(engine, l, d, l.options);
+  }, ...(/** @type {const} */ (['tensor-in', 'resident'])).map((where) => ({
+    id: `${isa}/${op}-${where}`, isa, algorithm: 'pool', prepared: false, [where === 'resident' ? 'resident' : 'tensorIn']: true,
+    bind: (/** @type {import('./layers.mjs').LayerData} */ d) => {
+      const { x, options, dispose } = residentOperands(engine, l, d, l.options, where === 'resident');
       return { call: () => pool(x, options).data, dispose };
     },
-  }];
+  }))];
 }
 
 /**
- * The layer's input as an engine tensor and `options` plus an engine tensor `out`, made once
- * before timing (the timed call then copies nothing in or out).
+ * The layer's input as an engine tensor, made once before timing, and `options` plus (when
+ * `withOut`) an engine tensor `out`: the timed call then copies nothing in or out; without `out`
+ * it copies its output into a fresh array — what the TF.js peer's `dataSync()` does.
  * @param {import('../bindings/types.ts').Engine} engine @param {import('./layers.mjs').Layer} l
- * @param {import('./layers.mjs').LayerData} d @param {Record<string, any>} options
+ * @param {import('./layers.mjs').LayerData} d @param {Record<string, any>} options @param {boolean} withOut
  */
-function residentOperands(engine, l, d, options) {
+function residentOperands(engine, l, d, options, withOut) {
   const x = engine.tensor(l.input, d.x.data);
-  const out = engine.tensor(l.output);
-  return { x, options: { ...options, out }, dispose: () => { x.dispose(); out.dispose(); } };
+  const out = withOut ? engine.tensor(l.output) : null;
+  return { x, options: out ? { ...options, out } : options, dispose: () => { x.dispose(); out?.dispose(); } };
 }
 
 /**

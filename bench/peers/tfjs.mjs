@@ -4,9 +4,11 @@
 // weights were converted to NHWC / HWIO and uploaded once, outside the timed region; XNNPACK
 // caches its packed-weight operator per filter tensor), then `dataSync()` — which copies the
 // output out of the wasm heap into a fresh Float32Array, as simdconv returns a fresh array —
-// then `dispose()` of the output tensor. Not timed: the NCHW↔NHWC conversions and the input
-// upload (simdconv and onnxruntime-web do copy their input into wasm memory inside each call;
-// for the suite's layers that copy is ≲1 % of the op time).
+// then `dispose()` of the output tensor; and, as a second row ("resident"), the op and dispose()
+// without `dataSync()`. Not timed: the NCHW↔NHWC conversions and the input
+// upload. simdconv's `auto-tensor-in` rows are timed under the same conditions (engine tensor
+// input, output copied into a fresh array); its plain rows also copy the input in, which for the
+// memory-bound layers (depthwise, pooling) costs about as much as the kernel.
 // Ops: conv2d / depthwiseConv2d (tf.fused.* when the layer has a bias), maxPool, avgPool, and
 // global average pooling as avgPool with a full H×W window.
 import { createRequire } from 'node:module';
@@ -23,6 +25,7 @@ const require = createRequire(import.meta.url);
  * @typedef {object} PeerInstance
  * @property {boolean} async
  * @property {() => Float32Array | Promise<Float32Array>} call  the timed function
+ * @property {() => void} [callResident]  the op with input and output left in the peer's memory (no copy out)
  * @property {(out: Float32Array) => Float32Array} toNCHW  untimed, for verification
  * @property {() => void | Promise<void>} dispose
  *
@@ -127,6 +130,9 @@ export async function createTfjsPeer() {
         y.dispose();
         return out;
       },
+      // the op alone, its output left in the wasm heap (the backend runs ops synchronously):
+      // timed against simdconv's engine-tensor rows, which copy nothing out either
+      callResident: () => { op().dispose(); },
       toNCHW: l.op === 'globalAvgPool2d' ? (y) => y : toNCHW,
       dispose: () => { for (const t of owned) t.dispose(); },
     };

@@ -1,0 +1,92 @@
+// The machine's Wasm SIMD ceilings today, next to simdconv's own GEMM kernel with no binding
+// overhead: what bounds the GEMM-shaped layers' ratio to XNNPACK on the machine at hand.
+//
+//   node --experimental-wasm-relaxed-simd bench/ceiling.mjs
+//
+// 1. Register-resident peaks: 12 independent accumulator chains of f32x4.relaxed_madd (a fused
+//    multiply-add where V8 emits one) and of f32x4.mul + f32x4.add (what a SIMD128 build without
+//    relaxed SIMD, XNNPACK's in TF.js 4.22 among them, can use), compiled here from the source
+//    below with the project's AssemblyScript.
+// 2. simdconv's pointwise GEMM (f32_conv2d_gemm, 4×8 tile, packed weights, bias + clamp
+//    epilogue) called straight on the built wasm module (build/simdconv.<isa>.wasm), for the
+//    suite's 1×1 layers: the kernel alone, no validation, no copies.
+// Prints GFLOP/s (median of repeated calls) and each kernel's fraction of its build's peak.
+import asc from 'assemblyscript/dist/asc.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { relaxedSupported } from './simdconv.mjs';
+
+const CHAINS = 12;
+const peakSource = (/** @type {string} */ name, /** @type {(a: string) => string} */ step) => `
+export function ${name}(n: i32, s: f32): f32 {
+  const b = f32x4.splat(s);
+  const c = f32x4.splat(0.999);
+  ${Array.from({ length: CHAINS }, (_, i) => `let a${i} = f32x4.splat(${i + 1});`).join(' ')}
+  for (let i = 0; i < n; i++) {
+    ${Array.from({ length: CHAINS }, (_, i) => `a${i} = ${step(`a${i}`)};`).join(' ')}
+  }
+  let s0 = a0;
+  ${Array.from({ length: CHAINS - 1 }, (_, i) => `s0 = f32x4.add(s0, a${i + 1});`).join(' ')}
+  return f32x4.extract_lane(s0, 0);
+}`;
+
+const relaxed = relaxedSupported();
+const source = peakSource('muladd', (a) => `f32x4.add(f32x4.mul(${a}, c), b)`)
+  + (relaxed ? peakSource('fma', (a) => `f32x4.relaxed_madd(${a}, c, b)`) : '');
+const compiled = await asc.compileString(source, {
+  optimizeLevel: 3, runtime: 'stub', enable: relaxed ? ['simd', 'relaxed-simd'] : ['simd'],
+});
+if (compiled.error || !compiled.binary) throw new Error(`asc: ${compiled.error?.message}\n${compiled.stderr.toString()}`);
+const peaks = /** @type {any} */ ((await WebAssembly.instantiate(compiled.binary)).instance.exports);
+
+/** Median ms of `reps` calls after `warm` warm-up calls. @param {() => void} f */
+function median(f, reps = 15, warm = 3) {
+  for (let i = 0; i < warm; i++) f();
+  const t = [];
+  for (let i = 0; i < reps; i++) { const t0 = performance.now(); f(); t.push(performance.now() - t0); }
+  return t.sort((a, b) => a - b)[reps >> 1];
+}
+
+const ITER = 5_000_000;
+/** @type {Record<string, number>} */
+const peak = {};
+for (const name of relaxed ? ['muladd', 'fma'] : ['muladd']) {
+  const ms = median(() => peaks[name](ITER, 0.001), 7, 2);
+  peak[name] = (ITER * CHAINS * 8) / (ms * 1e6); // 4 lanes × (mul + add)
+}
+
+console.log(`register-resident peak, ${CHAINS} chains: f32x4.mul + f32x4.add ${peak.muladd.toFixed(1)} GFLOP/s`
+  + (relaxed ? `; f32x4.relaxed_madd ${peak.fma.toFixed(1)} GFLOP/s` : ' (relaxed SIMD not validated: run with --experimental-wasm-relaxed-simd)'));
+
+// simdconv's pointwise GEMM on the raw module
+const LAYERS = [
+  { name: '1×1 256→512 @14²', c: 256, hw: 14, m: 512 },
+  { name: '1×1 144→24 @56²', c: 144, hw: 56, m: 24 },
+  { name: '1×1 32→192 @28²', c: 32, hw: 28, m: 192 },
+  { name: '1×1 64→128 @28² (layer2.0 downsample after its stride-2 gather)', c: 64, hw: 28, m: 128 },
+];
+console.log('\nsimdconv f32_conv2d_gemm (pointwise, 4×8 tile), kernel only:');
+for (const isa of relaxed ? ['simd', 'relaxed'] : ['simd']) {
+  const file = fileURLToPath(new URL(`../build/simdconv.${isa}.wasm`, import.meta.url));
+  const ex = /** @type {any} */ ((await WebAssembly.instantiate(readFileSync(file))).instance.exports);
+  const mem = /** @type {WebAssembly.Memory} */ (ex.memory);
+  const base = ex.heap_base();
+  for (const l of LAYERS) {
+    const p = l.hw * l.hw;
+    const k = l.c;
+    const bytes = { x: k * p * 4 + 64, w: l.m * k * 4, b: l.m * 4, packed: (Math.ceil(l.m / 4) * (4 + 4 * k)) * 4, y: l.m * p * 4 };
+    const at = { x: base, w: 0, b: 0, packed: 0, y: 0 };
+    at.w = at.x + bytes.x; at.b = at.w + bytes.w; at.packed = at.b + bytes.b; at.y = at.packed + bytes.packed;
+    const end = at.y + bytes.y;
+    if (end > mem.buffer.byteLength) mem.grow(Math.ceil((end - mem.buffer.byteLength) / 65536));
+    const f = new Float32Array(mem.buffer);
+    for (let i = 0; i < (bytes.x + bytes.w + bytes.b) / 4; i++) f[at.x / 4 + i] = ((i * 7919) % 17) / 16 - 0.5;
+    ex.pack_f32_gemm_oihw(at.w, at.b, at.packed, 1, l.m, k);
+    const run = () => ex.f32_conv2d_gemm(0, at.x, l.c, l.hw, l.hw, 1, 1, 1, 1, 1, 1, 0, 0, l.hw, l.hw,
+      at.packed, l.m, 0, p, at.y, -Infinity, Infinity, 0, p);
+    const ms = median(run, 41, 5);
+    const gflops = (2 * l.m * k * p) / (ms * 1e6);
+    const of = isa === 'relaxed' ? peak.fma : peak.muladd;
+    console.log(`  ${isa.padEnd(7)} ${l.name.padEnd(66)} ${ms.toFixed(3)} ms  ${gflops.toFixed(1)} GFLOP/s  = ${(100 * gflops / of).toFixed(0)} % of the ${isa === 'relaxed' ? 'FMA' : 'mul+add'} peak`);
+  }
+}
