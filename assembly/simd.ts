@@ -26,6 +26,24 @@ export function clamp(v: v128, vmin: v128, vmax: v128): v128 {
   return v128.bitselect(vmax, lo, f32x4.gt(lo, vmax));
 }
 
+/**
+ * clamp(v, vmin, vmax) when `act`, else v: kernels pass a constant and compile both forms, taking
+ * the one without when the bounds are [−∞, +∞] (no activation: the clamp would change no bit,
+ * NaN and −0 included), which saves its 4–8 instructions per stored vector.
+ */
+// @ts-ignore: decorator
+@inline
+export function clampIf(act: bool, v: v128, vmin: v128, vmax: v128): v128 {
+  return act ? clamp(v, vmin, vmax) : v;
+}
+
+/** True unless the activation bounds are [−∞, +∞]. */
+// @ts-ignore: decorator
+@inline
+export function hasActivation(actMin: f32, actMax: f32): bool {
+  return actMin != -Infinity || actMax != Infinity;
+}
+
 /** Stores the first `n` (1..4) lanes of `v` at `p`. */
 // @ts-ignore: decorator
 @inline

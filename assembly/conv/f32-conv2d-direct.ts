@@ -13,6 +13,7 @@
  */
 import { f32_igemm_4x8 } from '../gemm/f32-gemm-4x8';
 import { f32_igemm_pixel } from '../gemm/f32-igemm-24x1';
+import { hasActivation } from '../simd';
 
 /**
  * Tiles of at most this many pixels go through the one-pixel kernel (24 channels × 1 pixel)
@@ -25,6 +26,7 @@ export function f32_conv2d_direct(
   packed: usize, m: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
   oyBegin: i32, oyEnd: i32,
 ): void {
+  const act = hasActivation(actMin, actMax);
   const vmin = f32x4.splat(actMin);
   const vmax = f32x4.splat(actMax);
   const blockBytes = <usize>(4 + 4 * k) << 2;
@@ -38,14 +40,14 @@ export function f32_conv2d_direct(
         // a narrow tile (a tiny output, a row's tail): pixel by pixel, output channels in the lanes
         for (let j = 0; j < nr; j++) {
           const o = <usize>(ox0 + j) << 2;
-          f32_igemm_pixel(m, k, packed, blockBytes, xrow + o, offsets, yrow + o, plane, vmin, vmax);
+          f32_igemm_pixel(act, m, k, packed, blockBytes, xrow + o, offsets, yrow + o, plane, vmin, vmax);
         }
         continue;
       }
       let a = packed;
       let yt = yrow + (<usize>ox0 << 2);
       for (let m0 = 0; m0 < m; m0 += 4) {
-        f32_igemm_4x8(min(4, m - m0), nr, k, a, xrow + (<usize>ox0 << 2), offsets, yt, plane, vmin, vmax);
+        f32_igemm_4x8(act, min(4, m - m0), nr, k, a, xrow + (<usize>ox0 << 2), offsets, yt, plane, vmin, vmax);
         a += blockBytes;
         yt += plane << 2;
       }

@@ -14,6 +14,7 @@
  */
 import { f32_gemm_4x8 } from '../gemm/f32-gemm-4x8';
 import { f32_im2col } from './f32-im2col';
+import { hasActivation } from '../simd';
 
 export function f32_conv2d_gemm(
   im2col: bool,
@@ -22,6 +23,7 @@ export function f32_conv2d_gemm(
   packed: usize, m: i32, col: usize, nc: i32, y: usize, actMin: f32, actMax: f32,
   pBegin: i32, pEnd: i32,
 ): void {
+  const act = hasActivation(actMin, actMax);
   const vmin = f32x4.splat(actMin);
   const vmax = f32x4.splat(actMax);
   const k = c * kH * kW;
@@ -45,7 +47,7 @@ export function f32_conv2d_gemm(
       const mr = min(4, m - m0);
       const yrow = y + (<usize>m0 * ldc) + (<usize>p0 << 2);
       for (let j0 = 0; j0 < ncols; j0 += 8) {
-        f32_gemm_4x8(mr, min(8, ncols - j0), k, a, b + (<usize>j0 << 2), ldb, yrow + (<usize>j0 << 2), ldc, vmin, vmax);
+        f32_gemm_4x8(act, mr, min(8, ncols - j0), k, a, b + (<usize>j0 << 2), ldb, yrow + (<usize>j0 << 2), ldc, vmin, vmax);
       }
       a += blockBytes;
     }

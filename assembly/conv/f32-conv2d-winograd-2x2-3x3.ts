@@ -22,7 +22,7 @@
  * Exact on small-integer data (U holds multiples of 1/4 of the weights); on other data the
  * summation differs from the textbook loop's (DESIGN.md, "Exactness": bounded tier).
  */
-import { clamp, storeLanes8 } from '../simd';
+import { clampIf, hasActivation, storeLanes8 } from '../simd';
 import { f32_gemm_4x8 } from '../gemm/f32-gemm-4x8';
 
 export function f32_conv2d_winograd_2x2_3x3(
@@ -50,12 +50,12 @@ export function f32_conv2d_winograd_2x2_3x3(
         const mr = min(4, k1 - m0);
         const crow = mc + <usize>m0 * ldBytes;
         for (let j0 = 0; j0 < nt; j0 += 8) {
-          f32_gemm_4x8(mr, min(8, nt - j0), c, a, b + (<usize>j0 << 2), ldBytes, crow + (<usize>j0 << 2), ldBytes, vninf, vpinf);
+          f32_gemm_4x8(false, mr, min(8, nt - j0), c, a, b + (<usize>j0 << 2), ldBytes, crow + (<usize>j0 << 2), ldBytes, vninf, vpinf);
         }
         a += blockBytes;
       }
     }
-    outputTransform(m, k, k0, k1, ld, tW, r0, rows, bias, outH, outW, y, vmin, vmax);
+    outputTransform(m, k, k0, k1, ld, tW, r0, rows, bias, outH, outW, y, vmin, vmax, hasActivation(actMin, actMax));
   }
 }
 
@@ -121,6 +121,16 @@ function inputTransform(
 /** y = A^T M A + bias, clamped, for the tiles of rows [r0, r0 + rows), 4 tiles (8 columns) a step. */
 function outputTransform(
   m: usize, k: i32, k0: i32, k1: i32, ld: i32, tW: i32, r0: i32, rows: i32, bias: usize, outH: i32, outW: i32,
+  y: usize, vmin: v128, vmax: v128, act: bool,
+): void {
+  if (act) outputTransformTiles(true, m, k, k0, k1, ld, tW, r0, rows, bias, outH, outW, y, vmin, vmax);
+  else outputTransformTiles(false, m, k, k0, k1, ld, tW, r0, rows, bias, outH, outW, y, vmin, vmax);
+}
+
+// @ts-ignore: decorator
+@inline
+function outputTransformTiles(
+  act: bool, m: usize, k: i32, k0: i32, k1: i32, ld: i32, tW: i32, r0: i32, rows: i32, bias: usize, outH: i32, outW: i32,
   y: usize, vmin: v128, vmax: v128,
 ): void {
   const ldBytes = <usize>ld << 2;
@@ -175,12 +185,12 @@ function outputTransform(
         // A^T across: y[i][0] = s_i0 + s_i1 + s_i2, y[i][1] = s_i1 − s_i2 − s_i3
         const n = min(8, outW - 2 * tx0);
         const dst = y0 + (<usize>tx0 << 3);
-        const y00 = clamp(f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), vb), vmin, vmax);
-        const y01 = clamp(f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), vb), vmin, vmax);
+        const y00 = clampIf(act, f32x4.add(f32x4.add(f32x4.add(s00, s01), s02), vb), vmin, vmax);
+        const y01 = clampIf(act, f32x4.add(f32x4.sub(f32x4.sub(s01, s02), s03), vb), vmin, vmax);
         storeLanes8(dst, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5), v128.shuffle<f32>(y00, y01, 2, 6, 3, 7), n);
         if (second) {
-          const y10 = clamp(f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), vb), vmin, vmax);
-          const y11 = clamp(f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), vb), vmin, vmax);
+          const y10 = clampIf(act, f32x4.add(f32x4.add(f32x4.add(s10, s11), s12), vb), vmin, vmax);
+          const y11 = clampIf(act, f32x4.add(f32x4.sub(f32x4.sub(s11, s12), s13), vb), vmin, vmax);
           storeLanes8(dst + outRow, v128.shuffle<f32>(y10, y11, 0, 4, 1, 5), v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), n);
         }
       }

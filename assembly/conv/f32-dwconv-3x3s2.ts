@@ -23,7 +23,7 @@
  * `buf`: this call's scratch (f32_dwconv_3x3s2_scratch(w) floats), set up here.
  * Only output channels [ocBegin, ocEnd) are computed (threads split here).
  */
-import { fma, clamp, storeLanes8 } from '../simd';
+import { fma, clampIf, hasActivation, storeLanes8 } from '../simd';
 
 /** zero row tail past w, the row-pointer table (5 × u32), the masks (6 × v128), in floats */
 const ZERO_TAIL: i32 = 24;
@@ -37,6 +37,20 @@ export function f32_dwconv_3x3s2_scratch(w: i32): i32 {
 
 export function f32_dwconv_3x3s2(
   x: usize, h: i32, w: i32, padTop: i32, padLeft: i32, buf: usize,
+  weight: usize, bias: usize, mult: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
+  ocBegin: i32, ocEnd: i32,
+): void {
+  if (hasActivation(actMin, actMax)) {
+    dwconv3x3s2(true, x, h, w, padTop, padLeft, buf, weight, bias, mult, outH, outW, y, actMin, actMax, ocBegin, ocEnd);
+  } else {
+    dwconv3x3s2(false, x, h, w, padTop, padLeft, buf, weight, bias, mult, outH, outW, y, actMin, actMax, ocBegin, ocEnd);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function dwconv3x3s2(
+  act: bool, x: usize, h: i32, w: i32, padTop: i32, padLeft: i32, buf: usize,
   weight: usize, bias: usize, mult: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
   ocBegin: i32, ocEnd: i32,
 ): void {
@@ -72,14 +86,14 @@ export function f32_dwconv_3x3s2(
         // (padRight = 1, when 2·(outW − 1) − padLeft + 2 = w)
         if (2 * (ox0 + nr - 1) - padLeft + 2 >= w || c0 + 4 > w) {
           setMasks(masks, c0, w);
-          step1(rows, c0, wk, vbias, vmin, vmax, yt, nr, true, false, masks);
-          if (two) step1(rows + 8, c0, wk, vbias, vmin, vmax, yt + ldy, nr, true, false, masks);
+          step1(act, rows, c0, wk, vbias, vmin, vmax, yt, nr, true, false, masks);
+          if (two) step1(act, rows + 8, c0, wk, vbias, vmin, vmax, yt + ldy, nr, true, false, masks);
         } else if (c0 < 0) {
-          if (two) step2(rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, true);
-          else step1(rows, c0, wk, vbias, vmin, vmax, yt, nr, false, true, 0);
+          if (two) step2(act, rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, true);
+          else step1(act, rows, c0, wk, vbias, vmin, vmax, yt, nr, false, true, 0);
         } else {
-          if (two) step2(rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, false);
-          else step1(rows, c0, wk, vbias, vmin, vmax, yt, nr, false, false, 0);
+          if (two) step2(act, rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, false);
+          else step1(act, rows, c0, wk, vbias, vmin, vmax, yt, nr, false, false, 0);
         }
       }
     }
@@ -101,7 +115,7 @@ function even4(p: usize): v128 {
 // @ts-ignore: decorator
 @inline
 function step2(
-  rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, ldy: usize, nr: i32, left: bool,
+  act: bool, rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, ldy: usize, nr: i32, left: bool,
 ): void {
   let vacc0x0123 = vbias;
   let vacc0x4567 = vbias;
@@ -120,8 +134,8 @@ function step2(
     vacc1x0123 = taps3(p1, left, vw0, vw1, vw2, vacc1x0123);
     vacc1x4567 = taps3(p1 + 32, false, vw0, vw1, vw2, vacc1x4567);
   }
-  storeLanes8(yt, clamp(vacc0x0123, vmin, vmax), clamp(vacc0x4567, vmin, vmax), nr);
-  storeLanes8(yt + ldy, clamp(vacc1x0123, vmin, vmax), clamp(vacc1x4567, vmin, vmax), nr);
+  storeLanes8(yt, clampIf(act, vacc0x0123, vmin, vmax), clampIf(act, vacc0x4567, vmin, vmax), nr);
+  storeLanes8(yt + ldy, clampIf(act, vacc1x0123, vmin, vmax), clampIf(act, vacc1x4567, vmin, vmax), nr);
 }
 
 /**
@@ -149,7 +163,7 @@ function taps3(p: usize, left: bool, vw0: v128, vw1: v128, vw2: v128, acc: v128)
 // @ts-ignore: decorator
 @inline
 function step1(
-  rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, nr: i32, masked: bool, left: bool,
+  act: bool, rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, nr: i32, masked: bool, left: bool,
   masks: usize,
 ): void {
   let vacc0123 = vbias;
@@ -173,7 +187,7 @@ function step1(
       vacc4567 = fma(vx4567, vw, vacc4567);
     }
   }
-  storeLanes8(yt, clamp(vacc0123, vmin, vmax), clamp(vacc4567, vmin, vmax), nr);
+  storeLanes8(yt, clampIf(act, vacc0123, vmin, vmax), clampIf(act, vacc4567, vmin, vmax), nr);
 }
 
 /** masks[kx][g]: lane j all ones where column c0 + kx + 8g + 2j lies in [0, w), else zero. */

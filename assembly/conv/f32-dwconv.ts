@@ -8,10 +8,24 @@
  * rows left over go one at a time.
  * Only output channels [ocBegin, ocEnd) are computed (0, c·mult for all; threads split here).
  */
-import { fma, clamp, storeLanes8 } from '../simd';
+import { fma, clampIf, hasActivation, storeLanes8 } from '../simd';
 
 export function f32_dwconv(
   xp: usize, rowStride: i32, planeStride: i32, sH: i32, dH: i32, taps: i32, offsets: usize,
+  weight: usize, bias: usize, c: i32, mult: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
+  ocBegin: i32, ocEnd: i32,
+): void {
+  if (hasActivation(actMin, actMax)) {
+    dwconv(true, xp, rowStride, planeStride, sH, dH, taps, offsets, weight, bias, c, mult, outH, outW, y, actMin, actMax, ocBegin, ocEnd);
+  } else {
+    dwconv(false, xp, rowStride, planeStride, sH, dH, taps, offsets, weight, bias, c, mult, outH, outW, y, actMin, actMax, ocBegin, ocEnd);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function dwconv(
+  act: bool, xp: usize, rowStride: i32, planeStride: i32, sH: i32, dH: i32, taps: i32, offsets: usize,
   weight: usize, bias: usize, c: i32, mult: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
   ocBegin: i32, ocEnd: i32,
 ): void {
@@ -54,9 +68,9 @@ export function f32_dwconv(
         const nr = min(8, outW - ox0);
         const ldy = <usize>outW << 2;
         const yt = yrow + (<usize>ox0 << 2);
-        storeLanes8(yt, clamp(vacc0x0123, vmin, vmax), clamp(vacc0x4567, vmin, vmax), nr);
-        storeLanes8(yt + ldy, clamp(vacc1x0123, vmin, vmax), clamp(vacc1x4567, vmin, vmax), nr);
-        storeLanes8(yt + 2 * ldy, clamp(vacc2x0123, vmin, vmax), clamp(vacc2x4567, vmin, vmax), nr);
+        storeLanes8(yt, clampIf(act, vacc0x0123, vmin, vmax), clampIf(act, vacc0x4567, vmin, vmax), nr);
+        storeLanes8(yt + ldy, clampIf(act, vacc1x0123, vmin, vmax), clampIf(act, vacc1x4567, vmin, vmax), nr);
+        storeLanes8(yt + 2 * ldy, clampIf(act, vacc2x0123, vmin, vmax), clampIf(act, vacc2x4567, vmin, vmax), nr);
       }
     }
     for (; oy < outH; oy++) {
@@ -72,7 +86,7 @@ export function f32_dwconv(
           vacc0x0123 = fma(v128.load(p), vw, vacc0x0123);
           vacc0x4567 = fma(v128.load(p, 16), vw, vacc0x4567);
         }
-        storeLanes8(yrow + (<usize>ox0 << 2), clamp(vacc0x0123, vmin, vmax), clamp(vacc0x4567, vmin, vmax), min(8, outW - ox0));
+        storeLanes8(yrow + (<usize>ox0 << 2), clampIf(act, vacc0x0123, vmin, vmax), clampIf(act, vacc0x4567, vmin, vmax), min(8, outW - ox0));
       }
     }
     yc += outPlane;

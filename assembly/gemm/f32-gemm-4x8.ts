@@ -6,16 +6,17 @@
  *   b    B[0][0]; row k of B is at b + k·ldb (f32_gemm_4x8) or b + offsets[k]
  *        (f32_igemm_4x8, the indirect form used by the direct convolution)
  *   c    C[0][0], rows ldc bytes apart
+ *   act  false: no activation (bounds [−∞, +∞]), the epilogue skips the clamp
  * Preconditions: 1 ≤ mr ≤ 4, 1 ≤ nr ≤ 8, kc ≥ 1. All 8 columns of every B row are read
  * (lanes ≥ nr are computed and dropped), so 32 bytes past each row must be readable.
  * 8 accumulators + 2 B vectors + 4 broadcasts = 14 live v128 (V8 gives 15).
  */
-import { fma, clamp, storeLanes8 } from '../simd';
+import { fma, clampIf, storeLanes8 } from '../simd';
 
 // @ts-ignore: decorator
 @inline
 function gemm4x8(
-  indirect: bool, mr: i32, nr: i32, kc: i32, a: usize, b: usize, ldb: usize, offsets: usize,
+  indirect: bool, act: bool, mr: i32, nr: i32, kc: i32, a: usize, b: usize, ldb: usize, offsets: usize,
   c: usize, ldc: usize, vmin: v128, vmax: v128,
 ): void {
   let vacc0x0123 = v128.load32_splat(a);
@@ -50,20 +51,22 @@ function gemm4x8(
     if (indirect) po += 4;
     else pb += ldb;
   }
-  storeLanes8(c, clamp(vacc0x0123, vmin, vmax), clamp(vacc0x4567, vmin, vmax), nr);
-  if (mr > 1) storeLanes8(c + ldc, clamp(vacc1x0123, vmin, vmax), clamp(vacc1x4567, vmin, vmax), nr);
-  if (mr > 2) storeLanes8(c + 2 * ldc, clamp(vacc2x0123, vmin, vmax), clamp(vacc2x4567, vmin, vmax), nr);
-  if (mr > 3) storeLanes8(c + 3 * ldc, clamp(vacc3x0123, vmin, vmax), clamp(vacc3x4567, vmin, vmax), nr);
+  storeLanes8(c, clampIf(act, vacc0x0123, vmin, vmax), clampIf(act, vacc0x4567, vmin, vmax), nr);
+  if (mr > 1) storeLanes8(c + ldc, clampIf(act, vacc1x0123, vmin, vmax), clampIf(act, vacc1x4567, vmin, vmax), nr);
+  if (mr > 2) storeLanes8(c + 2 * ldc, clampIf(act, vacc2x0123, vmin, vmax), clampIf(act, vacc2x4567, vmin, vmax), nr);
+  if (mr > 3) storeLanes8(c + 3 * ldc, clampIf(act, vacc3x0123, vmin, vmax), clampIf(act, vacc3x4567, vmin, vmax), nr);
 }
 
 export function f32_gemm_4x8(
-  mr: i32, nr: i32, kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, vmin: v128, vmax: v128,
+  act: bool, mr: i32, nr: i32, kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, vmin: v128, vmax: v128,
 ): void {
-  gemm4x8(false, mr, nr, kc, a, b, ldb, 0, c, ldc, vmin, vmax);
+  if (act) gemm4x8(false, true, mr, nr, kc, a, b, ldb, 0, c, ldc, vmin, vmax);
+  else gemm4x8(false, false, mr, nr, kc, a, b, ldb, 0, c, ldc, vmin, vmax);
 }
 
 export function f32_igemm_4x8(
-  mr: i32, nr: i32, kc: i32, a: usize, b: usize, offsets: usize, c: usize, ldc: usize, vmin: v128, vmax: v128,
+  act: bool, mr: i32, nr: i32, kc: i32, a: usize, b: usize, offsets: usize, c: usize, ldc: usize, vmin: v128, vmax: v128,
 ): void {
-  gemm4x8(true, mr, nr, kc, a, b, 0, offsets, c, ldc, vmin, vmax);
+  if (act) gemm4x8(true, true, mr, nr, kc, a, b, 0, offsets, c, ldc, vmin, vmax);
+  else gemm4x8(true, false, mr, nr, kc, a, b, 0, offsets, c, ldc, vmin, vmax);
 }

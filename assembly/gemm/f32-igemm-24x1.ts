@@ -11,29 +11,30 @@
  *   a      first of the packed blocks (pack_f32_gemm_oihw), blockBytes apart
  *   base   the pixel's base in the padded phase-split input; offsets: u32 byte offsets per k
  *   y      output of the first channel at this pixel; plane: bytes between output channels
+ *   act    false: no activation, no clamp (as in the 4×8 kernel)
  */
-import { fma, clamp } from '../simd';
+import { fma, clampIf } from '../simd';
 
 /** All m channels (blocks of `packed`) of one output pixel: 24 at a time, then 12, then 4. */
 export function f32_igemm_pixel(
-  m: i32, kc: i32, packed: usize, blockBytes: usize, base: usize, offsets: usize, y: usize, plane: usize,
+  act: bool, m: i32, kc: i32, packed: usize, blockBytes: usize, base: usize, offsets: usize, y: usize, plane: usize,
   vmin: v128, vmax: v128,
 ): void {
   let a = packed;
   let yc = y;
   let m0 = 0;
   for (; m0 + 24 <= m; m0 += 24) {
-    igemmBlocks(6, 4, kc, a, blockBytes, base, offsets, yc, plane, vmin, vmax);
+    igemmBlocks(act, 6, 4, kc, a, blockBytes, base, offsets, yc, plane, vmin, vmax);
     a += 6 * blockBytes;
     yc += 24 * plane;
   }
   for (; m0 + 12 <= m; m0 += 12) {
-    igemmBlocks(3, 4, kc, a, blockBytes, base, offsets, yc, plane, vmin, vmax);
+    igemmBlocks(act, 3, 4, kc, a, blockBytes, base, offsets, yc, plane, vmin, vmax);
     a += 3 * blockBytes;
     yc += 12 * plane;
   }
   for (; m0 < m; m0 += 4) {
-    igemmBlocks(1, min(4, m - m0), kc, a, blockBytes, base, offsets, yc, plane, vmin, vmax);
+    igemmBlocks(act, 1, min(4, m - m0), kc, a, blockBytes, base, offsets, yc, plane, vmin, vmax);
     a += blockBytes;
     yc += 4 * plane;
   }
@@ -43,7 +44,7 @@ export function f32_igemm_pixel(
 // @ts-ignore: decorator
 @inline
 function igemmBlocks(
-  nb: i32, mr: i32, kc: i32, a: usize, blockBytes: usize, base: usize, offsets: usize, y: usize, plane: usize,
+  act: bool, nb: i32, mr: i32, kc: i32, a: usize, blockBytes: usize, base: usize, offsets: usize, y: usize, plane: usize,
   vmin: v128, vmax: v128,
 ): void {
   let vacc0 = v128.load(a);
@@ -70,15 +71,15 @@ function igemmBlocks(
     w += 16;
     po += 4;
   }
-  storeChannels(y, plane, clamp(vacc0, vmin, vmax), nb > 1 ? 4 : mr);
+  storeChannels(y, plane, clampIf(act, vacc0, vmin, vmax), nb > 1 ? 4 : mr);
   if (nb > 1) {
-    storeChannels(y + 4 * plane, plane, clamp(vacc1, vmin, vmax), 4);
-    storeChannels(y + 8 * plane, plane, clamp(vacc2, vmin, vmax), 4);
+    storeChannels(y + 4 * plane, plane, clampIf(act, vacc1, vmin, vmax), 4);
+    storeChannels(y + 8 * plane, plane, clampIf(act, vacc2, vmin, vmax), 4);
   }
   if (nb > 3) {
-    storeChannels(y + 12 * plane, plane, clamp(vacc3, vmin, vmax), 4);
-    storeChannels(y + 16 * plane, plane, clamp(vacc4, vmin, vmax), 4);
-    storeChannels(y + 20 * plane, plane, clamp(vacc5, vmin, vmax), 4);
+    storeChannels(y + 12 * plane, plane, clampIf(act, vacc3, vmin, vmax), 4);
+    storeChannels(y + 16 * plane, plane, clampIf(act, vacc4, vmin, vmax), 4);
+    storeChannels(y + 20 * plane, plane, clampIf(act, vacc5, vmin, vmax), 4);
   }
 }
 
