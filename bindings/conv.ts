@@ -10,7 +10,7 @@ import type { Heap } from './memory.js';
 import { Scratch } from './memory.js';
 import { chooseConvKernel, isDepthwise, isWinograd, panelColumns, type ConvKernel } from './plan.js';
 import { COST } from './threads/cost.js';
-import { DIRECT, DWCONV, DWCONV_3X3S2, GEMM, WINOGRAD, type Job } from './threads/jobs.js';
+import { DIRECT, DWCONV, DWCONV_3X3, GEMM, WINOGRAD, type Job } from './threads/jobs.js';
 import type { KernelExports } from './wasm.js';
 import type { ConvAlgorithm, Conv2dParams } from './types.js';
 
@@ -266,17 +266,18 @@ export class ConvLayer {
 
   private planDepthwise(p: Conv2dParams, x: number, y: number, scratch: Scratch, threads: ThreadPolicy): Job {
     this.ensureRaw();
-    if (p.kH === 3 && p.kW === 3 && p.sH === 2 && p.sW === 2 && p.dH === 1 && p.dW === 1 &&
+    if (p.kH === 3 && p.kW === 3 && p.sH === p.sW && p.sH <= 2 && p.dH === 1 && p.dW === 1 &&
       Math.max(p.padTop, p.padLeft, p.padBottom, p.padRight) <= 1) {
       // reads the input in place: no padded copy, a few rows of scratch per thread
       const nt = threads(p.macs * COST.dwMac, p.K);
-      const bufBytes = Heap16(this.k.f32_dwconv_3x3s2_scratch(p.W) * 4);
+      const floats = p.sH === 1 ? this.k.f32_dwconv_3x3s1_scratch(p.W) : this.k.f32_dwconv_3x3s2_scratch(p.W);
+      const bufBytes = Heap16(floats * 4);
       const buf = scratch.alloc(bufBytes * nt, 'workspace', true);
       return {
-        def: DWCONV_3X3S2,
+        def: DWCONV_3X3,
         nt,
         args: {
-          x, imageBytes: p.C * p.H * p.W * 4, N: p.N, C: p.C, H: p.H, W: p.W, padTop: p.padTop, padLeft: p.padLeft,
+          stride: p.sH, x, imageBytes: p.C * p.H * p.W * 4, N: p.N, C: p.C, H: p.H, W: p.W, padTop: p.padTop, padLeft: p.padLeft,
           buf, bufBytes, weight: this.raw, bias: this.bias, mult: p.kPerGroup, outH: p.outH, outW: p.outW, y,
           outImageBytes: p.K * p.outH * p.outW * 4, actMin: p.actMin, actMax: p.actMax,
         },

@@ -9,7 +9,7 @@
  *   gemm        output columns (8-column tiles; each thread its own im2col panel), or
  *               4-channel blocks (pointwise), over images × groups
  *   dwconv      per image: pad (channels) · barrier · output channels
- *   dwconv-3x3s2  output channels (no padded copy; a small scratch per thread)
+ *   dwconv-3x3    output channels (no padded copy; a small scratch per thread)
  *   winograd    per image: pad (channels) · barrier · per dilation phase: 2×2 tile rows, or 4-channel
  *               blocks when the rows split unevenly (each thread its own V, M; it places what it computed)
  *   maxpool / avgpool            pad (planes) · barrier · planes
@@ -154,16 +154,17 @@ export const DWCONV = define({
   },
 });
 
-export const DWCONV_3X3S2 = define({
+export const DWCONV_3X3 = define({
   id: 11,
-  name: 'dwconv-3x3s2',
-  // each thread its own scratch (bufBytes apart)
-  fields: ['x', 'imageBytes', 'N', 'C', 'H', 'W', 'padTop', 'padLeft', 'buf', 'bufBytes', 'weight', 'bias', 'mult',
+  name: 'dwconv-3x3',
+  // stride 1 or 2 (f32_dwconv_3x3s1 / f32_dwconv_3x3s2); each thread its own scratch (bufBytes apart)
+  fields: ['stride', 'x', 'imageBytes', 'N', 'C', 'H', 'W', 'padTop', 'padLeft', 'buf', 'bufBytes', 'weight', 'bias', 'mult',
     'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax'],
   run(k, a, tid, nt) {
     const [o0, o1] = share(a.C * a.mult, tid, nt);
+    const kernel = a.stride === 1 ? k.f32_dwconv_3x3s1 : k.f32_dwconv_3x3s2;
     for (let n = 0; o0 < o1 && n < a.N; n++) {
-      k.f32_dwconv_3x3s2(a.x + n * a.imageBytes, a.H, a.W, a.padTop, a.padLeft, a.buf + tid * a.bufBytes, a.weight,
+      kernel(a.x + n * a.imageBytes, a.H, a.W, a.padTop, a.padLeft, a.buf + tid * a.bufBytes, a.weight,
         a.bias, a.mult, a.outH, a.outW, a.y + n * a.outImageBytes, a.actMin, a.actMax, o0, o1);
     }
   },
@@ -303,7 +304,7 @@ export const IM2COL = define({
 });
 
 export const JOBS: readonly JobDef[] = [DIRECT, GEMM, DWCONV, MAXPOOL, AVGPOOL, MAXPOOL_2X2, GLOBAL_AVGPOOL, CLAMP, IM2COL,
-  MAXPOOL_3X3, DWCONV_3X3S2, WINOGRAD, AVGPOOL_2X2] as
+  MAXPOOL_3X3, DWCONV_3X3, WINOGRAD, AVGPOOL_2X2] as
   readonly JobDef[];
 
 export function jobById(id: number): JobDef {

@@ -104,6 +104,18 @@ export const CONV2D_CASES: Conv2dCase[] = [
   { x: [1, 2, 34, 18], w: [2, 1, 3, 3], s: 2, p: 2, g: 2, act: 'relu6' },
   { x: [1, 3, 7, 2], w: [3, 1, 3, 3], s: 2, p: [1, 2], g: 3 },
   { x: [1, 2, 5, 31], w: [2, 1, 3, 3], s: 2, p: [0, 0, 0, 2], g: 2 },
+  // the depthwise 3×3 / 1 kernel (no padded copy): 4-row × 4-column steps (the first one at
+  // column −1, plain ones, masked ones at the right edge), widths 1–9 and wide, heights not a
+  // multiple of 4, padding 0 / 1 / asymmetric ([top, left, bottom, right]), multipliers, batches
+  { x: [1, 3, 1, 1], w: [3, 1, 3, 3], p: 1, g: 3 },
+  { x: [2, 2, 5, 4], w: [4, 1, 3, 3], p: 1, g: 2, act: 'relu' },
+  { x: [1, 3, 6, 5], w: [3, 1, 3, 3], g: 3 },
+  { x: [1, 4, 9, 6], w: [4, 1, 3, 3], p: [1, 0, 0, 1], g: 4, bias: false },
+  { x: [1, 2, 7, 41], w: [2, 1, 3, 3], p: 1, g: 2, act: { min: -30, max: 40 } },
+  { x: [1, 3, 13, 23], w: [6, 1, 3, 3], p: [0, 1, 1, 0], g: 3 },
+  { x: [2, 2, 3, 9], w: [2, 1, 3, 3], p: [1, 1, 0, 0], g: 2, act: 'relu6' },
+  { x: [1, 2, 11, 8], w: [2, 1, 3, 3], p: [0, 0, 1, 1], g: 2 },
+  { x: [1, 2, 2, 7], w: [2, 1, 3, 3], p: [1, 1, 1, 0], g: 2 },
   // 5×5 / 2 (the generic kernel): padding 0 / 1 / 2, asymmetric, multiplier
   { x: [1, 3, 11, 37], w: [3, 1, 5, 5], s: 2, p: 2, g: 3, act: 'relu' },
   { x: [2, 2, 9, 18], w: [4, 1, 5, 5], s: 2, p: [1, 2, 2, 1], g: 2 },
