@@ -119,6 +119,29 @@ forEachEngine((isa, engine) => {
       }
     });
 
+    it(`maxPool2d 3×3/2 and 2×2/2 find a NaN in every row they read [${isa}]`, async () => {
+      // the 3×3/2 and 2×2/2 kernels pool each plane with pmax and redo it with NaN-propagating max
+      // when the sums of what they loaded are NaN: a NaN in each of the five rows a 3×3/2 two-row
+      // step reads (row 3 shared by both outputs), at vector columns and at the scalar right edge;
+      // ±∞ in one plane (their sum is NaN: a redone plane) and planes with none
+      const [C, H, W] = [8, 19, 37];
+      const x = tensor([1, C, H, W], 'normal', 78);
+      const at = (c: number, r: number, col: number) => (c * H + r) * W + col;
+      for (let r = 1; r <= 5; r++) x.data[at(r - 1, r, 4 * r + 1)] = NaN;
+      x.data[at(5, 12, 36)] = NaN;
+      x.data[at(6, 7, 9)] = Infinity;
+      x.data[at(6, 10, 20)] = -Infinity;
+      const e = await engine();
+      for (const o of [{ kernelSize: 3, stride: 2, padding: 1 }, { kernelSize: 3, stride: 2 }, { kernelSize: 3, stride: 2, ceilMode: true }]) {
+        const y = e.maxPool2d(x, o);
+        expect(e.lastCall!.algorithm).toBe('maxpool-3x3s2');
+        expectBitExact(y, ref.maxPool2d(x, o), `NaN max 3×3/2 ${fmt(o)}`);
+      }
+      const y = e.maxPool2d(x, { kernelSize: 2 });
+      expect(e.lastCall!.algorithm).toBe('maxpool-2x2s2');
+      expectBitExact(y, ref.maxPool2d(x, { kernelSize: 2 }), 'NaN max 2×2/2');
+    });
+
     // Average pooling sums each window in the reference's order and divides once: exact in both tiers.
     const avgRuns = AVG_POOL_CASES.flatMap((c, i) => TIERS.map((tier) => [`${poolName('avgPool2d', c)} ${tier}`, c, tier, 8000 + i] as const));
     it.each(avgRuns)(`%s [${isa}]`, async (name, c, tier, seed) => {
