@@ -91,7 +91,12 @@ function dwconv3x3s2(
           ox0 = 8;
         }
         for (; ox0 + 8 <= outW && 2 * ox0 + 16 - padLeft < w; ox0 += 8) {
-          step2Shared(act, rows, 2 * ox0 - padLeft, wk, vbias, vmin, vmax, yrow + (<usize>ox0 << 2), ldy);
+          step2Shared(act, 2, rows, 2 * ox0 - padLeft, wk, vbias, vmin, vmax, yrow + (<usize>ox0 << 2), ldy);
+        }
+        // a 4-output step where 4 of the row's outputs remain (56 → 28: every row's last step)
+        if (ox0 + 4 <= outW && 2 * ox0 + 8 - padLeft < w) {
+          step2Shared(act, 1, rows, 2 * ox0 - padLeft, wk, vbias, vmin, vmax, yrow + (<usize>ox0 << 2), ldy);
+          ox0 += 4;
         }
       }
       for (; ox0 < outW; ox0 += 8) edgeStep(act, rows, masks, w, padLeft, wk, vbias, vmin, vmax, yrow, ldy, ox0, outW, two);
@@ -193,14 +198,15 @@ function fma3(e: v128, o: v128, n: v128, vw0: v128, vw1: v128, vw2: v128, acc: v
 }
 
 /**
- * step2 for 8 outputs whose columns all lie in the input (no `left`, nr = 8), with input row 2 —
+ * step2 for 8 (groups = 2) or 4 (groups = 1) outputs whose columns all lie in the input (no
+ * `left`), with input row 2 —
  * kernel row 2 of output row 0 and row 0 of output row 1 — loaded and shuffled once for both:
  * 5 row decodes instead of 6. Each output still sums its taps in (ky, kx) order.
  */
 // @ts-ignore: decorator
 @inline
 function step2Shared(
-  act: bool, rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, ldy: usize,
+  act: bool, groups: i32, rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, ldy: usize,
 ): void {
   let vacc0x0123 = vbias;
   let vacc0x4567 = vbias;
@@ -214,7 +220,7 @@ function step2Shared(
     const vw1 = v128.load32_splat(wr, 4);
     const vw2 = v128.load32_splat(wr, 8);
     vacc0x0123 = taps3(p, false, vw0, vw1, vw2, vacc0x0123);
-    vacc0x4567 = taps3(p + 32, false, vw0, vw1, vw2, vacc0x4567);
+    if (groups > 1) vacc0x4567 = taps3(p + 32, false, vw0, vw1, vw2, vacc0x4567);
   }
   {
     const p = <usize>load<u32>(rows, 8) + off;
@@ -224,7 +230,7 @@ function step2Shared(
     const vb0 = v128.load32_splat(wk);
     const vb1 = v128.load32_splat(wk, 4);
     const vb2 = v128.load32_splat(wk, 8);
-    for (let g: usize = 0; g < 2; g++) {
+    for (let g: usize = 0; g < <usize>groups; g++) {
       const q = p + (g << 5);
       const l0 = v128.load(q);
       const l4 = v128.load(q, 16);
@@ -248,10 +254,10 @@ function step2Shared(
     const vw1 = v128.load32_splat(wr, 4);
     const vw2 = v128.load32_splat(wr, 8);
     vacc1x0123 = taps3(p, false, vw0, vw1, vw2, vacc1x0123);
-    vacc1x4567 = taps3(p + 32, false, vw0, vw1, vw2, vacc1x4567);
+    if (groups > 1) vacc1x4567 = taps3(p + 32, false, vw0, vw1, vw2, vacc1x4567);
   }
-  storeLanes8(yt, clampIf(act, vacc0x0123, vmin, vmax), clampIf(act, vacc0x4567, vmin, vmax), 8);
-  storeLanes8(yt + ldy, clampIf(act, vacc1x0123, vmin, vmax), clampIf(act, vacc1x4567, vmin, vmax), 8);
+  storeLanes8(yt, clampIf(act, vacc0x0123, vmin, vmax), clampIf(act, vacc0x4567, vmin, vmax), groups * 4);
+  storeLanes8(yt + ldy, clampIf(act, vacc1x0123, vmin, vmax), clampIf(act, vacc1x4567, vmin, vmax), groups * 4);
 }
 
 /**

@@ -34,7 +34,16 @@ export function f32_im2col(
             if (sW == 1) {
               memory.copy(d + (<usize>tlo << 2), srow + (<usize>(ix0 + tlo) << 2), <usize>(thi - tlo) << 2);
             } else {
-              for (let t = tlo; t < thi; t++) {
+              let t = tlo;
+              if (sW == 2) {
+                // even lanes of 8 consecutive floats, 4 columns a step; the last step reads up to
+                // one float past the row's last column (the next row, or the heap's slack)
+                for (; t + 4 <= thi; t += 4) {
+                  const p = srow + (<usize>(ix0 + 2 * t) << 2);
+                  v128.store(d + (<usize>t << 2), v128.shuffle<f32>(v128.load(p), v128.load(p, 16), 0, 2, 4, 6));
+                }
+              }
+              for (; t < thi; t++) {
                 store<f32>(d + (<usize>t << 2), load<f32>(srow + (<usize>(ix0 + t * sW) << 2)));
               }
             }
