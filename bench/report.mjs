@@ -153,7 +153,7 @@ export function markdownReport(run) {
   out.push('');
   out.push('## Summary', '');
   out.push(renderMarkdown(summaryTable(run.layers)), '');
-  out.push('"vs XNNPACK" > 1 means faster than TF.js wasm (XNNPACK) in this run: arrays and tensor-in rows against its op + `dataSync()`, resident rows against its op alone (output left in its heap). "best" = fastest prepared simdconv variant over both builds and all forced algorithms, tensor-in and resident ones included; "auto" = what `prepareConv2d` picks by itself (`load()` uses the relaxed build when the runtime validates it) — on ordinary arrays (copied in and out inside the call), on an engine tensor input with a fresh output array (what the TF.js timing covers: resident input, `dataSync()` copy out), and on engine tensors in and out.', '');
+  out.push('"vs XNNPACK" > 1 means faster than TF.js wasm (XNNPACK) in this run: arrays and tensor-in rows against its op + `dataSync()`, resident rows against its op alone (output left in its heap; or its op + `dataSync()` if that was faster). "best" = fastest prepared simdconv variant over both builds and all forced algorithms, tensor-in and resident ones included; "auto" = what `prepareConv2d` picks by itself (`load()` uses the relaxed build when the runtime validates it) — on ordinary arrays (copied in and out inside the call), on an engine tensor input with a fresh output array (what the TF.js timing covers: resident input, `dataSync()` copy out), and on engine tensors in and out.', '');
   if (run.overhead?.length) {
     out.push('## Per-call overhead (1→1 1×1 conv on 1×1×4×4)', '');
     out.push(renderMarkdown(overheadTable(run.overhead)), '');
