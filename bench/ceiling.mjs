@@ -82,8 +82,12 @@ for (const isa of relaxed ? ['simd', 'relaxed'] : ['simd']) {
     const f = new Float32Array(mem.buffer);
     for (let i = 0; i < (bytes.x + bytes.w + bytes.b) / 4; i++) f[at.x / 4 + i] = ((i * 7919) % 17) / 16 - 0.5;
     ex.pack_f32_gemm_oihw(at.w, at.b, at.packed, 1, l.m, k);
+    // B row offsets for a 1–4 column tail (196 = 24·8 + 4), as bindings/conv.ts sets them up
+    const offsets = at.y + bytes.y;
+    if (offsets + k * 4 > mem.buffer.byteLength) mem.grow(1);
+    ex.f32_conv_offsets(offsets, k, 1, 1, 1, 1, 1, 1, 0, p);
     const run = () => ex.f32_conv2d_gemm(0, at.x, l.c, l.hw, l.hw, 1, 1, 1, 1, 1, 1, 0, 0, l.hw, l.hw,
-      at.packed, l.m, 0, p, at.y, -Infinity, Infinity, 0, p);
+      at.packed, l.m, 0, p, offsets, at.y, -Infinity, Infinity, 0, p);
     const ms = median(run, 41, 5);
     const gflops = (2 * l.m * k * p) / (ms * 1e6);
     const of = isa === 'relaxed' ? peak.fma : peak.muladd;

@@ -173,10 +173,16 @@ export class ConvLayer {
     const units = p.N * p.groups * (byChannels ? mb : tiles);
     const work = p.macs * COST.mac + (im2col ? p.N * p.groups * kk * P * COST.copy : 0);
     const nt = threads(work, units);
-    // one panel per thread; with one thread exactly the panel (as workspaceBytes reports)
+    // one panel per thread; with one thread exactly the panel (as workspaceBytes reports, with the
+    // K offsets below when there is a column tail)
     const panel = kk * nc * 4;
     const colBytes = nt > 1 ? Heap16(panel + 64) : panel;
     const col = im2col ? scratch.alloc(colBytes * nt, 'workspace', true) : 0;
+    // B row k at k·ldb bytes, for a column tail of 1–4 pixels (P % 8; panels and thread shares are
+    // multiples of 8 columns), which runs pixel by pixel: f32_conv_offsets of kk 1×1 "channels"
+    const tail = P % 8;
+    const offsets = tail > 0 && tail <= 4 ? scratch.alloc(kk * 4, 'workspace', true) : 0;
+    if (offsets) this.k.f32_conv_offsets(offsets, kk, 1, 1, 1, 1, 1, 1, 0, im2col ? nc : P);
     return {
       def: GEMM,
       nt,
@@ -184,7 +190,7 @@ export class ConvLayer {
         im2col: im2col ? 1 : 0, x, imageBytes: p.C * p.H * p.W * 4, N: p.N, groups: p.groups, cPerGroup: p.cPerGroup,
         H: p.H, W: p.W, kH: p.kH, kW: p.kW, sH: p.sH, sW: p.sW, dH: p.dH, dW: p.dW, padTop: p.padTop, padLeft: p.padLeft,
         outH: p.outH, outW: p.outW, packed, groupBytes: mb * (4 + 4 * kk) * 4, kPerGroup: p.kPerGroup, col, colBytes, nc,
-        y, outImageBytes: p.K * P * 4, actMin: p.actMin, actMax: p.actMax, byChannels,
+        offsets, y, outImageBytes: p.K * P * 4, actMin: p.actMin, actMax: p.actMax, byChannels,
       },
     };
   }

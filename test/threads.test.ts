@@ -44,6 +44,9 @@ const CONV2D: Conv2dCase[] = [
   // pointwise: column split, then channel split (more blocks than tiles)
   { x: [2, 6, 7, 9], w: [10, 6, 1, 1], opts: { algorithm: 'pointwise' } },
   { x: [1, 8, 2, 3], w: [40, 8, 1, 1], opts: { activation: 'relu' } },
+  // … a 4-column tail (12 = 8 + 4) run pixel by pixel, split over channels and over columns
+  { x: [1, 8, 3, 4], w: [40, 8, 1, 1], opts: { algorithm: 'pointwise' } },
+  { x: [2, 8, 5, 5], w: [12, 8, 1, 1], opts: { stride: 2, activation: 'relu6', algorithm: 'im2col' } },
   // depthwise: output-channel split; multiplier 2; 1 channel (nothing to split); batch
   { x: [2, 6, 11, 13], w: [6, 1, 3, 3], opts: { groups: 6, padding: 1 } },
   { x: [1, 3, 9, 8], w: [6, 1, 3, 3], opts: { groups: 3, stride: 2, padding: 1, algorithm: 'depthwise' } },

@@ -9,18 +9,26 @@
  * 4×K block of A stays in L1 while the K×nc panel of B stays in L2.
  * Only output columns [pBegin, pEnd) are computed (0, outH·outW for all; threads split here,
  * each with its own `col` panel).
+ * A tail of at most NARROW columns (49 = 6·8 + 1 on a 7×7 map) runs pixel by pixel through
+ * f32_igemm_pixel (output channels in the lanes; B row k read at offsets[k] = k·ldb bytes), where
+ * the 4×8 tile would leave at least half its lanes idle; same sums, same bits.
  * Preconditions: packed holds pack_f32_gemm_oihw blocks for this group; 32 bytes past the end
- * of B's last row are readable; y has M·P floats (row stride P).
+ * of B's last row are readable; y has M·P floats (row stride P); offsets holds K u32 byte offsets
+ * k·ldb (ldb = nc floats with im2col, P without).
  */
 import { f32_gemm_4x8 } from '../gemm/f32-gemm-4x8';
 import { f32_im2col } from './f32-im2col';
+import { f32_igemm_pixel } from '../gemm/f32-igemm-24x1';
 import { hasActivation } from '../simd';
+
+/** Column tails of at most this many go pixel by pixel (as in f32_conv2d_direct). */
+const NARROW: i32 = 4;
 
 export function f32_conv2d_gemm(
   im2col: bool,
   x: usize, c: i32, h: i32, w: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32,
   padTop: i32, padLeft: i32, outH: i32, outW: i32,
-  packed: usize, m: i32, col: usize, nc: i32, y: usize, actMin: f32, actMax: f32,
+  packed: usize, m: i32, col: usize, nc: i32, offsets: usize, y: usize, actMin: f32, actMax: f32,
   pBegin: i32, pEnd: i32,
 ): void {
   const act = hasActivation(actMin, actMax);
@@ -42,14 +50,20 @@ export function f32_conv2d_gemm(
       b = x + (<usize>p0 << 2);
       ldb = ldc;
     }
+    // columns through the 4×8 tile: all, unless the last tile would have ≤ NARROW of them
+    const tail = ncols & 7;
+    const tiled = tail > 0 && tail <= NARROW ? ncols - tail : ncols;
     let a = packed;
     for (let m0 = 0; m0 < m; m0 += 4) {
       const mr = min(4, m - m0);
       const yrow = y + (<usize>m0 * ldc) + (<usize>p0 << 2);
-      for (let j0 = 0; j0 < ncols; j0 += 8) {
-        f32_gemm_4x8(act, mr, min(8, ncols - j0), k, a, b + (<usize>j0 << 2), ldb, yrow + (<usize>j0 << 2), ldc, vmin, vmax);
+      for (let j0 = 0; j0 < tiled; j0 += 8) {
+        f32_gemm_4x8(act, mr, min(8, tiled - j0), k, a, b + (<usize>j0 << 2), ldb, yrow + (<usize>j0 << 2), ldc, vmin, vmax);
       }
       a += blockBytes;
+    }
+    for (let j = tiled; j < ncols; j++) {
+      f32_igemm_pixel(act, m, k, packed, blockBytes, b + (<usize>j << 2), offsets, y + (<usize>(p0 + j) << 2), ldc, vmin, vmax);
     }
   }
 }
