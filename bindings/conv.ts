@@ -138,10 +138,9 @@ export class ConvLayer {
    */
   plan(p: Conv2dParams, x: number, y: number, algorithm: ConvAlgorithm, scratch: Scratch, threads: ThreadPolicy): ConvPlan {
     if (this.disposed) throw new Error('ConvLayer used after dispose');
-    const isa = this.k.relaxed() ? 'relaxed' : 'simd';
-    let kernel = chooseConvKernel(p, algorithm, isa);
+    let kernel = chooseConvKernel(p, algorithm);
     if (kernel === 'winograd' && !(this.ensureWinograd() && this.winoFinite && this.k.f32_all_finite(x, p.N * p.C * p.H * p.W))) {
-      kernel = chooseConvKernel(p, algorithm, isa, false);
+      kernel = chooseConvKernel(p, algorithm, false);
     }
     let job: Job;
     switch (kernel) {

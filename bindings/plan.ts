@@ -16,18 +16,24 @@
  * - 1×1, stride 1, no padding: the pointwise GEMM, which reads the input in place
  *   (1×1 144→24 @56²: 44.7 GFLOP/s vs 40.1 im2col, 40.4 direct, relaxed build).
  * - other 1×1 (strided): im2col + GEMM (1×1 s2 64→128 @56²: 40.1 vs direct 30.7).
- * - a long reduction K = Cg·kH·kW: im2col + GEMM, whose B rows are contiguous in the panel (one
- *   load fewer per step than the direct kernel's indirection). The crossover depends on the
- *   build: with FMA the direct kernel keeps up to K = 576 (ResNet 3×3 64→64 @56²: direct 45.4,
- *   im2col 44.3) and loses from K = 1152 (3×3 s2 128→256: 38.4 vs 46.1); with mul+add, whose
- *   loop is more load-bound, im2col wins from K = 576 (35.5 vs 32.0).
+ * - kernels of at most 3×3 taps with a long reduction K = Cg·kH·kW ≥ 512: im2col + GEMM, whose
+ *   B rows are contiguous in the panel (one load fewer per step than the direct kernel's
+ *   indirection; at stride 2 the panel is gathered 4 columns a step). Measured on the strided
+ *   3×3 layers that reach this rule now that Winograd takes stride 1 (ms, direct vs im2col,
+ *   tensor input, relaxed / simd): 3×3 s2 64→128 @56² (K = 576) 2.42 vs 2.27 / 2.79 vs 2.69;
+ *   128→128 @56² 4.80 vs 4.55 / 5.37 vs 5.29; 128→256 @28² (K = 1152) 2.56 vs 2.42 / 2.95 vs
+ *   2.63; at K = 288 (32→64 @56²) a tie, at K = 144 direct by 9 %.
+ * - larger kernels (5×5, 7×7) stay on the direct kernel whatever K: im2col copies kH·kW short
+ *   rows per channel, and lost on every 5×5 layer measured (same units: 32→64 @28² K = 800
+ *   1.71 vs 1.77 / 1.84 vs 2.02; 48→64 @56² K = 1200 8.60 vs 9.91 / 10.2 vs 11.6; 128→128 @14²
+ *   K = 3200 3.27 vs 3.62 / 3.86 vs 4.14; 5×5 s2 96→96 @28² 1.93 vs 2.08 / 2.18 vs 2.26).
  * - except on small outputs (fewer than 64 pixels): there the direct kernel wins whatever K
  *   (ResNet layer4 3×3 512→512 @7², K = 4608: direct 5.15 ms vs im2col 5.71 relaxed, 5.79 vs
- *   6.27 simd; at @14² im2col is ahead by 2–3 %).
+ *   6.27 simd; 3×3 s2 256→512 @14² → 7², K = 2304: 2.52 vs 2.65 relaxed, 2.85 vs 2.99 simd).
  * - otherwise the direct kernel, which needs no im2col matrix: with few input channels (LeNet,
  *   a 3-channel stem) the copy costs more than it saves (stem 7×7 s2: direct 46.7 vs 39.1).
  */
-import type { ConvAlgorithm, Conv2dParams, Isa } from './types.js';
+import type { ConvAlgorithm, Conv2dParams } from './types.js';
 
 export type ConvKernel = 'direct' | 'im2col' | 'pointwise' | 'depthwise' | 'winograd';
 
@@ -50,8 +56,10 @@ export function isPointwise(p: Conv2dParams): boolean {
  */
 export const WINOGRAD_MIN_C = 8;
 
-/** Smallest reduction length at which im2col + GEMM beats the direct kernel, per build. */
-const IM2COL_MIN_K: Record<Isa, number> = { relaxed: 1024, simd: 512 };
+/** Smallest reduction length at which im2col + GEMM beats the direct kernel (both builds). */
+const IM2COL_MIN_K = 512;
+/** Most taps per channel for im2col + GEMM: beyond 3×3 the direct kernel won every time. */
+const IM2COL_MAX_TAPS = 9;
 /** Fewest output pixels for im2col + GEMM: below, its panels are a tile or two wide. */
 const IM2COL_MIN_P = 64;
 
@@ -69,13 +77,14 @@ export function isWinograd(p: Pick<Conv2dParams, 'kH' | 'kW' | 'sH' | 'sW' | 'gr
  * negation and give NaN where the textbook loop (and PyTorch) gives ±Infinity — so without it the
  * choice (forced or not) falls back to the rule below, as if Winograd did not exist.
  */
-export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm, isa: Isa, finite = true): ConvKernel {
+export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm, finite = true): ConvKernel {
   if (requested !== 'auto' && requested !== 'winograd') return requested;
   if (isDepthwise(p)) return 'depthwise';
   if (isWinograd(p) && finite) return 'winograd';
   if (isPointwise(p)) return 'pointwise';
   if (p.kH === 1 && p.kW === 1) return 'im2col';
-  return p.cPerGroup * p.kH * p.kW >= IM2COL_MIN_K[isa] && p.outH * p.outW >= IM2COL_MIN_P ? 'im2col' : 'direct';
+  const taps = p.kH * p.kW;
+  return taps <= IM2COL_MAX_TAPS && p.cPerGroup * taps >= IM2COL_MIN_K && p.outH * p.outW >= IM2COL_MIN_P ? 'im2col' : 'direct';
 }
 
 /** Target bytes of one K×nc panel of B for the GEMM drivers (128 KiB – 512 KiB measured alike). */

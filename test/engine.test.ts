@@ -52,6 +52,27 @@ forEachEngine((isa, engine) => {
     });
   });
 
+  describe('auto', () => {
+    // the rule of bindings/plan.ts (derived there from measurements), on shapes just past its edges
+    const cases: [string, number[], number[], Record<string, unknown>, string][] = [
+      ['3×3 s2, K = 576, 64 output pixels', [1, 64, 16, 16], [8, 64, 3, 3], { stride: 2, padding: 1 }, 'im2col'],
+      ['3×3 s2, K = 576, 49 output pixels', [1, 64, 14, 14], [8, 64, 3, 3], { stride: 2, padding: 1 }, 'direct'],
+      ['3×3 s2, K = 504', [1, 56, 16, 16], [8, 56, 3, 3], { stride: 2, padding: 1 }, 'direct'],
+      ['5×5, K = 1200', [1, 48, 12, 12], [8, 48, 5, 5], { padding: 2 }, 'direct'],
+      ['7×7 s2 stem', [1, 3, 32, 32], [8, 3, 7, 7], { stride: 2, padding: 3 }, 'direct'],
+      ['1×1 s2', [1, 4, 8, 8], [8, 4, 1, 1], { stride: 2 }, 'im2col'],
+      ['1×1', [1, 4, 8, 8], [8, 4, 1, 1], {}, 'pointwise'],
+      ['3×3, 8 channels', [1, 8, 6, 6], [4, 8, 3, 3], { padding: 1 }, 'winograd'],
+      ['3×3, 7 channels', [1, 7, 6, 6], [4, 7, 3, 3], { padding: 1 }, 'direct'],
+      ['depthwise 3×3', [1, 6, 6, 6], [6, 1, 3, 3], { groups: 6, padding: 1 }, 'depthwise'],
+    ];
+    it.each(cases)(`%s [${isa}]`, async (name, xs, ws, options, want) => {
+      const e = await engine();
+      e.conv2d(tensor(xs, 'int', 3), tensor(ws, 'int', 4), options);
+      expect(e.lastCall!.algorithm, name).toBe(want);
+    });
+  });
+
   describe('conv2d with NaN and ±Infinity', () => {
     // every algorithm propagates them as the reference does; Winograd (whose transforms could turn
     // ±Infinity into NaN) hands such calls to direct / im2col
