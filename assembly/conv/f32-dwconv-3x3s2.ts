@@ -9,7 +9,7 @@
  * and 4 outputs three loads give columns c0 … c0+11, shuffled into the even, odd and shifted-even
  * lanes of the row's three taps (taps3), summed in (ky, kx) order from the bias, as the reference
  * does. (Two loads and a shuffle per tap instead: 20 % slower, 0.163 vs 0.13 ms on 144×56².)
- * Steps whose columns all lie in the input run in a loop of their own (step2Shared: input row 2,
+ * Steps whose columns all lie in the input run in a loop of their own (step2 with input row 2,
  * shared by the two output rows, decoded once); the rest go through edgeStep. With every step form
  * in one loop body V8 spilled: splitting them and sharing the row took 96×112² from 0.275 to
  * 0.237 ms and 144×56² from 0.122 to 0.113 (relaxed, resident, no activation).
@@ -91,11 +91,11 @@ function dwconv3x3s2(
           ox0 = 8;
         }
         for (; ox0 + 8 <= outW && 2 * ox0 + 16 - padLeft < w; ox0 += 8) {
-          step2Shared(act, 2, rows, 2 * ox0 - padLeft, wk, vbias, vmin, vmax, yrow + (<usize>ox0 << 2), ldy);
+          step2(act, 2, rows, 2 * ox0 - padLeft, wk, vbias, vmin, vmax, yrow + (<usize>ox0 << 2), ldy, 8, false);
         }
         // a 4-output step where 4 of the row's outputs remain (56 → 28: every row's last step)
         if (ox0 + 4 <= outW && 2 * ox0 + 8 - padLeft < w) {
-          step2Shared(act, 1, rows, 2 * ox0 - padLeft, wk, vbias, vmin, vmax, yrow + (<usize>ox0 << 2), ldy);
+          step2(act, 1, rows, 2 * ox0 - padLeft, wk, vbias, vmin, vmax, yrow + (<usize>ox0 << 2), ldy, 4, false);
           ox0 += 4;
         }
       }
@@ -127,10 +127,10 @@ function edgeStep(
     step1(act, rows, c0, wk, vbias, vmin, vmax, yt, nr, true, false, masks);
     if (two) step1(act, rows + 8, c0, wk, vbias, vmin, vmax, yt + ldy, nr, true, false, masks);
   } else if (c0 < 0) {
-    if (two) step2(act, rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, true);
+    if (two) step2(act, 2, rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, true);
     else step1(act, rows, c0, wk, vbias, vmin, vmax, yt, nr, false, true, 0);
   } else {
-    if (two) step2(act, rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, false);
+    if (two) step2(act, 2, rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, false);
     else step1(act, rows, c0, wk, vbias, vmin, vmax, yt, nr, false, false, 0);
   }
 }
@@ -140,36 +140,6 @@ function edgeStep(
 @inline
 function even4(p: usize): v128 {
   return v128.shuffle<f32>(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
-}
-
-/**
- * Two output rows (input rows at rows[0 … 4]), 8 outputs from column c0, stored at yt and yt + ldy;
- * `left`: c0 = −1, the first output's column −1 reads as 0.
- */
-// @ts-ignore: decorator
-@inline
-function step2(
-  act: bool, rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, ldy: usize, nr: i32, left: bool,
-): void {
-  let vacc0x0123 = vbias;
-  let vacc0x4567 = vbias;
-  let vacc1x0123 = vbias;
-  let vacc1x4567 = vbias;
-  const off = <usize>c0 << 2;
-  for (let ky: usize = 0; ky < 3; ky++) {
-    const p0 = <usize>load<u32>(rows + (ky << 2)) + off;
-    const p1 = <usize>load<u32>(rows + (ky << 2), 8) + off;
-    const wr = wk + ky * 12;
-    const vw0 = v128.load32_splat(wr);
-    const vw1 = v128.load32_splat(wr, 4);
-    const vw2 = v128.load32_splat(wr, 8);
-    vacc0x0123 = taps3(p0, left, vw0, vw1, vw2, vacc0x0123);
-    vacc0x4567 = taps3(p0 + 32, false, vw0, vw1, vw2, vacc0x4567);
-    vacc1x0123 = taps3(p1, left, vw0, vw1, vw2, vacc1x0123);
-    vacc1x4567 = taps3(p1 + 32, false, vw0, vw1, vw2, vacc1x4567);
-  }
-  storeLanes8(yt, clampIf(act, vacc0x0123, vmin, vmax), clampIf(act, vacc0x4567, vmin, vmax), nr);
-  storeLanes8(yt + ldy, clampIf(act, vacc1x0123, vmin, vmax), clampIf(act, vacc1x4567, vmin, vmax), nr);
 }
 
 /**
@@ -198,15 +168,17 @@ function fma3(e: v128, o: v128, n: v128, vw0: v128, vw1: v128, vw2: v128, acc: v
 }
 
 /**
- * step2 for 8 (groups = 2) or 4 (groups = 1) outputs whose columns all lie in the input (no
- * `left`), with input row 2 —
- * kernel row 2 of output row 0 and row 0 of output row 1 — loaded and shuffled once for both:
- * 5 row decodes instead of 6. Each output still sums its taps in (ky, kx) order.
+ * Two output rows (input rows at rows[0 … 4]), 8 (groups = 2) or 4 (groups = 1) outputs from
+ * column c0, the first nr stored at yt and yt + ldy. Input row 2 — kernel row 2 of output row 0
+ * and row 0 of output row 1 — is loaded and shuffled once for both: 5 row decodes instead of 6;
+ * each output still sums its taps in (ky, kx) order. `left`: c0 = −1, the first output's column
+ * −1 reads as 0.
  */
 // @ts-ignore: decorator
 @inline
-function step2Shared(
+function step2(
   act: bool, groups: i32, rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, ldy: usize,
+  nr: i32, left: bool,
 ): void {
   let vacc0x0123 = vbias;
   let vacc0x4567 = vbias;
@@ -219,7 +191,7 @@ function step2Shared(
     const vw0 = v128.load32_splat(wr);
     const vw1 = v128.load32_splat(wr, 4);
     const vw2 = v128.load32_splat(wr, 8);
-    vacc0x0123 = taps3(p, false, vw0, vw1, vw2, vacc0x0123);
+    vacc0x0123 = taps3(p, left, vw0, vw1, vw2, vacc0x0123);
     if (groups > 1) vacc0x4567 = taps3(p + 32, false, vw0, vw1, vw2, vacc0x4567);
   }
   {
@@ -235,9 +207,10 @@ function step2Shared(
       const l0 = v128.load(q);
       const l4 = v128.load(q, 16);
       const l8 = v128.load(q, 32);
-      const e = v128.shuffle<f32>(l0, l4, 0, 2, 4, 6);
+      let e = v128.shuffle<f32>(l0, l4, 0, 2, 4, 6);
       const o = v128.shuffle<f32>(l0, l4, 1, 3, 5, 7);
       const n = v128.shuffle<f32>(e, l8, 1, 2, 3, 4);
+      if (left && g == 0) e = f32x4.replace_lane(e, 0, 0);
       if (g == 0) {
         vacc0x0123 = fma3(e, o, n, va0, va1, va2, vacc0x0123);
         vacc1x0123 = fma3(e, o, n, vb0, vb1, vb2, vacc1x0123);
@@ -253,16 +226,16 @@ function step2Shared(
     const vw0 = v128.load32_splat(wr);
     const vw1 = v128.load32_splat(wr, 4);
     const vw2 = v128.load32_splat(wr, 8);
-    vacc1x0123 = taps3(p, false, vw0, vw1, vw2, vacc1x0123);
+    vacc1x0123 = taps3(p, left, vw0, vw1, vw2, vacc1x0123);
     if (groups > 1) vacc1x4567 = taps3(p + 32, false, vw0, vw1, vw2, vacc1x4567);
   }
-  storeLanes8(yt, clampIf(act, vacc0x0123, vmin, vmax), clampIf(act, vacc0x4567, vmin, vmax), groups * 4);
-  storeLanes8(yt + ldy, clampIf(act, vacc1x0123, vmin, vmax), clampIf(act, vacc1x4567, vmin, vmax), groups * 4);
+  storeLanes8(yt, clampIf(act, vacc0x0123, vmin, vmax), clampIf(act, vacc0x4567, vmin, vmax), nr);
+  storeLanes8(yt + ldy, clampIf(act, vacc1x0123, vmin, vmax), clampIf(act, vacc1x4567, vmin, vmax), nr);
 }
 
 /**
  * One output row (input rows at rows[0 … 2]), 8 outputs from column c0, stored at yt; `masked`:
- * lanes whose column lies outside the input read as 0 (masks from setMasks); `left`: as step2.
+ * lanes whose column lies outside the input read as 0 (masks from setMasks); `left`: c0 = −1, as in step2.
  */
 // @ts-ignore: decorator
 @inline
