@@ -51,6 +51,15 @@ export async function measureOverhead(ctx) {
       p = e.prepareConv2d(w, { inputShape: x.shape });
       const prepared = p;
       await add(`simdconv ${b.isa}: prepared.run`, () => prepared.run(x));
+      // the same on engine tensors (input and out made once): the binding alone, no copies
+      const xt = e.tensor(x.shape, x.data);
+      const yt = e.tensor(x.shape);
+      try {
+        await add(`simdconv ${b.isa}: prepared.run, engine tensors in and out`, () => prepared.run(xt, { out: yt }));
+      } finally {
+        xt.dispose();
+        yt.dispose();
+      }
     } catch (err) {
       rows.push({ name: `simdconv ${b.isa}: prepared.run`, error: errMsg(err) });
     } finally {
@@ -64,6 +73,8 @@ export async function measureOverhead(ctx) {
     try {
       inst = await p.peer.prepare(TINY, { kind: 'random', x, w, b: null });
       await add(`${p.label}: same conv`, inst.call, inst.async);
+      const resident = inst.callResident;
+      if (resident) await add(`${p.label}: same conv, no dataSync()`, resident);
     } catch (err) {
       rows.push({ name: `${p.label}: same conv`, error: errMsg(err) });
     } finally {
