@@ -16,20 +16,25 @@
  * - 1×1, stride 1, no padding: the pointwise GEMM, which reads the input in place
  *   (1×1 144→24 @56²: 44.7 GFLOP/s vs 40.1 im2col, 40.4 direct, relaxed build).
  * - other 1×1 (strided): im2col + GEMM (1×1 s2 64→128 @56²: 40.1 vs direct 30.7).
- * - kernels of at most 3×3 taps with a long reduction K = Cg·kH·kW ≥ 512: im2col + GEMM, whose
- *   B rows are contiguous in the panel (one load fewer per step than the direct kernel's
- *   indirection; at stride 2 the panel is gathered 4 columns a step). Measured on the strided
- *   3×3 layers that reach this rule now that Winograd takes stride 1 (ms, direct vs im2col,
- *   tensor input, relaxed / simd): 3×3 s2 64→128 @56² (K = 576) 2.42 vs 2.27 / 2.79 vs 2.69;
- *   128→128 @56² 4.80 vs 4.55 / 5.37 vs 5.29; 128→256 @28² (K = 1152) 2.56 vs 2.42 / 2.95 vs
- *   2.63; at K = 288 (32→64 @56²) a tie, at K = 144 direct by 9 %.
+ * - kernels of at most 3×3 taps with a long reduction K = Cg·kH·kW ≥ 512, where the direct
+ *   kernel's tiles (8 pixels of one output row) would leave more than 8 % of their lanes idle
+ *   (outW / (8·⌈outW / 8⌉) < 0.92) and the output has more than 4 pixels: im2col + GEMM, whose
+ *   tiles run over the flattened output and whose B rows are contiguous in the panel (one load
+ *   fewer per step than the direct kernel's indirection; at stride 2 the panel is gathered 4
+ *   columns a step). Measured on strided 3×3 layers (Winograd takes stride 1; ms, direct vs
+ *   im2col, tensor input, relaxed / simd, repeated runs): outW = 28, 64→128 @56² (K = 576) 2.42
+ *   vs 2.27 / 2.79 vs 2.69; 128→128 @56² 4.80 vs 4.55 / 5.37 vs 5.29; outW = 14, 128→256 @28²
+ *   (K = 1152) 2.56 vs 2.42 / 2.95 vs 2.63; outW = 7, 256→512 @14² 2.55 vs 2.38 / 3.00 vs 2.77;
+ *   outW = 4, 512→512 @8² 2.30–2.71 vs 1.61–1.76 / 2.39–2.56 vs 1.79–2.13; outW = 3, 256→256
+ *   @6² 0.34 vs 0.27 / 0.33 vs 0.30. Rows that fill their tiles keep the direct kernel (no copy):
+ *   outW = 8, 128→128 @16² 0.37 vs 0.41 / 0.43 vs 0.46; outW = 16, 128→256 @32² 3.10 vs 3.24 /
+ *   3.59 vs 3.67; outW = 32, 64→128 @64² 3.11 vs 3.33 / 3.80 vs 3.96; outW = 30 a tie; so do
+ *   outputs of ≤ 4 pixels, where both run pixel by pixel (512→512 @4² → 2²: 0.62 vs 0.69 / 0.57
+ *   vs 0.62). At K = 288 (32→64 @56²) a tie, at K = 144 direct by 9 %.
  * - larger kernels (5×5, 7×7) stay on the direct kernel whatever K: im2col copies kH·kW short
  *   rows per channel, and lost on every 5×5 layer measured (same units: 32→64 @28² K = 800
  *   1.71 vs 1.77 / 1.84 vs 2.02; 48→64 @56² K = 1200 8.60 vs 9.91 / 10.2 vs 11.6; 128→128 @14²
  *   K = 3200 3.27 vs 3.62 / 3.86 vs 4.14; 5×5 s2 96→96 @28² 1.93 vs 2.08 / 2.18 vs 2.26).
- * - except on small outputs (fewer than 64 pixels): there the direct kernel wins whatever K
- *   (ResNet layer4 3×3 512→512 @7², K = 4608: direct 5.15 ms vs im2col 5.71 relaxed, 5.79 vs
- *   6.27 simd; 3×3 s2 256→512 @14² → 7², K = 2304: 2.52 vs 2.65 relaxed, 2.85 vs 2.99 simd).
  * - otherwise the direct kernel, which needs no im2col matrix: with few input channels (LeNet,
  *   a 3-channel stem) the copy costs more than it saves (stem 7×7 s2: direct 46.7 vs 39.1).
  */
@@ -60,8 +65,10 @@ export const WINOGRAD_MIN_C = 8;
 const IM2COL_MIN_K = 512;
 /** Most taps per channel for im2col + GEMM: beyond 3×3 the direct kernel won every time. */
 const IM2COL_MAX_TAPS = 9;
-/** Fewest output pixels for im2col + GEMM: below, its panels are a tile or two wide. */
-const IM2COL_MIN_P = 64;
+/** Direct-kernel lane use (outW over its row tiles' width) below which im2col + GEMM wins. */
+const DIRECT_MIN_ROW_USE = 0.92;
+/** Outputs of at most this many pixels stay direct (both kernels run them pixel by pixel). */
+const IM2COL_MIN_P = 5;
 
 /**
  * 3×3, stride 1, one group, ≥ WINOGRAD_MIN_C input channels: where Winograd F(2×2, 3×3) runs (a
@@ -84,7 +91,9 @@ export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm, fini
   if (isPointwise(p)) return 'pointwise';
   if (p.kH === 1 && p.kW === 1) return 'im2col';
   const taps = p.kH * p.kW;
-  return taps <= IM2COL_MAX_TAPS && p.cPerGroup * taps >= IM2COL_MIN_K && p.outH * p.outW >= IM2COL_MIN_P ? 'im2col' : 'direct';
+  const rowUse = p.outW / (8 * Math.ceil(p.outW / 8));
+  return taps <= IM2COL_MAX_TAPS && p.cPerGroup * taps >= IM2COL_MIN_K && p.outH * p.outW >= IM2COL_MIN_P &&
+    rowUse < DIRECT_MIN_ROW_USE ? 'im2col' : 'direct';
 }
 
 /** Target bytes of one K×nc panel of B for the GEMM drivers (128 KiB – 512 KiB measured alike). */
