@@ -177,10 +177,10 @@ export class ConvLayer {
     const panel = kk * nc * 4;
     const colBytes = nt > 1 ? Heap16(panel + 64) : panel;
     const col = im2col ? scratch.alloc(colBytes * nt, 'workspace', true) : 0;
-    // B row k at k·ldb bytes, for a column tail of 1–4 pixels (P % 8; panels and thread shares are
-    // multiples of 8 columns), which runs pixel by pixel: f32_conv_offsets of kk 1×1 "channels"
-    const tail = P % 8;
-    const offsets = tail > 0 && tail <= 4 ? scratch.alloc(kk * 4, 'workspace', true) : 0;
+    // B row k at k·ldb bytes, for the kernel's pixel-by-pixel column tail (at most its NARROW
+    // columns of P % 8; panels and thread shares are multiples of 8 columns): f32_conv_offsets of
+    // kk 1×1 "channels". Set up whenever there is a tail, so no copy of NARROW lives here.
+    const offsets = P % 8 ? scratch.alloc(kk * 4, 'workspace', true) : 0;
     if (offsets) this.k.f32_conv_offsets(offsets, kk, 1, 1, 1, 1, 1, 1, 0, im2col ? nc : P);
     return {
       def: GEMM,

@@ -12,14 +12,9 @@
  *   oyBegin/End output rows [oyBegin, oyEnd) to compute (0, outH for all; threads split here)
  */
 import { f32_igemm_4x8 } from '../gemm/f32-gemm-4x8';
-import { f32_igemm_pixel } from '../gemm/f32-igemm-24x1';
+import { f32_igemm_pixel, NARROW } from '../gemm/f32-igemm-24x1';
 import { hasActivation } from '../simd';
 
-/**
- * Tiles of at most this many pixels go through the one-pixel kernel (24 channels × 1 pixel)
- * instead of the 4×8 tile, which would leave at least half its lanes idle.
- */
-const NARROW: i32 = 4;
 
 export function f32_conv2d_direct(
   xp: usize, rowStride: i32, sH: i32, k: i32, offsets: usize,

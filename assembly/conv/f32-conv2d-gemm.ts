@@ -13,16 +13,13 @@
  * f32_igemm_pixel (output channels in the lanes; B row k read at offsets[k] = k·ldb bytes), where
  * the 4×8 tile would leave at least half its lanes idle; same sums, same bits.
  * Preconditions: packed holds pack_f32_gemm_oihw blocks for this group; 32 bytes past the end
- * of B's last row are readable; y has M·P floats (row stride P); offsets holds K u32 byte offsets
- * k·ldb (ldb = nc floats with im2col, P without).
+ * of B's last row are readable; y has M·P floats (row stride P); when P is not a multiple of 8,
+ * offsets holds K u32 byte offsets k·ldb (ldb = nc floats with im2col, P without).
  */
 import { f32_gemm_4x8 } from '../gemm/f32-gemm-4x8';
 import { f32_im2col } from './f32-im2col';
-import { f32_igemm_pixel } from '../gemm/f32-igemm-24x1';
+import { f32_igemm_pixel, NARROW } from '../gemm/f32-igemm-24x1';
 import { hasActivation } from '../simd';
-
-/** Column tails of at most this many go pixel by pixel (as in f32_conv2d_direct). */
-const NARROW: i32 = 4;
 
 export function f32_conv2d_gemm(
   im2col: bool,

@@ -15,6 +15,12 @@
  */
 import { fma, clampIf } from '../simd';
 
+/**
+ * Tiles (or tails) of at most this many pixels go through this kernel, pixel by pixel, in the
+ * direct and GEMM drivers: the 4×8 tile would leave at least half its lanes idle.
+ */
+export const NARROW: i32 = 4;
+
 /** All m channels (blocks of `packed`) of one output pixel: 24 at a time, then 12, then 4. */
 export function f32_igemm_pixel(
   act: bool, m: i32, kc: i32, packed: usize, blockBytes: usize, base: usize, offsets: usize, y: usize, plane: usize,
