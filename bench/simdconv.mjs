@@ -85,7 +85,7 @@ export const errMsg = (e) => (e instanceof Error ? e.message : String(e));
 /**
  * Algorithms worth forcing on a conv layer; the engine may still refuse some (reported n/a).
  * @param {import('./layers.mjs').Layer} l
- * @returns {('direct' | 'im2col' | 'depthwise' | 'pointwise' | 'auto')[]}
+ * @returns {('direct' | 'im2col' | 'depthwise' | 'pointwise' | 'winograd' | 'auto')[]}
  */
 export function algorithmsFor(l) {
   const c = /** @type {import('./shapes.mjs').ConvShape} */ (l.conv);
@@ -93,7 +93,8 @@ export function algorithmsFor(l) {
   const algs = ['direct', 'im2col'];
   if (c.groups > 1 && c.groups === c.C && c.cPerGroup === 1) algs.push('depthwise');
   if (c.kH === 1 && c.kW === 1 && c.groups === 1) algs.push('pointwise');
-  if (c.kH === 3 && c.kW === 3 && c.sH === 1 && c.sW === 1 && c.groups === 1 && c.cPerGroup >= 8) {
+  const stride = (c.sH === 1 && c.sW === 1) || (c.sH === 2 && c.sW === 2 && c.dH === 1 && c.dW === 1);
+  if (c.kH === 3 && c.kW === 3 && stride && c.groups === 1 && c.cPerGroup >= 8) {
     algs.push('winograd');
   }
   algs.push('auto');

@@ -8,9 +8,9 @@
  */
 import type { Heap } from './memory.js';
 import { Scratch } from './memory.js';
-import { chooseConvKernel, isDepthwise, isWinograd, panelColumns, type ConvKernel } from './plan.js';
+import { autoWinograd, chooseConvKernel, isDepthwise, isWinograd, panelColumns, type ConvKernel } from './plan.js';
 import { COST } from './threads/cost.js';
-import { DIRECT, DWCONV, DWCONV_3X3, GEMM, WINOGRAD, type Job } from './threads/jobs.js';
+import { DIRECT, DWCONV, DWCONV_3X3, GEMM, WINOGRAD, WINOGRAD_TMP_BYTES, type Job } from './threads/jobs.js';
 import type { KernelExports } from './wasm.js';
 import type { ConvAlgorithm, Conv2dParams } from './types.js';
 
@@ -102,7 +102,10 @@ export class ConvLayer {
     return Math.ceil(this.shape.kPerGroup / 4) * (4 + 4 * this.shape.cPerGroup) * 4;
   }
 
-  /** U[ξ][k][c] = (G g[k][c] G^T)[ξ] for Winograd F(2×2, 3×3), packed per ξ (in wasm). */
+  /**
+   * U[ξ][k][c], packed per ξ (in wasm): (G g[k][c] G^T)[ξ] for Winograd F(2×2, 3×3) at stride 1,
+   * the polyphase F(2×2, 2×2) parts' at stride 2 — 16 matrices either way.
+   */
   private ensureWinograd(): number {
     if (this.wino) return this.wino;
     const { kPerGroup: K, cPerGroup: C } = this.shape;
@@ -112,7 +115,7 @@ export class ConvLayer {
     try {
       const w = scratch.put(this.weight, 'weight');
       this.winoFinite = this.k.f32_all_finite(w, this.weight.length) === 1;
-      this.k.pack_f32_winograd_2x2_3x3(w, K, C, packed, xiBytes);
+      this.k.pack_f32_winograd_2x2_3x3(w, K, C, packed, xiBytes, this.shape.sH);
     } catch (e) {
       this.heap.release(packed);
       throw e;
@@ -127,7 +130,7 @@ export class ConvLayer {
   warm(algorithm: ConvAlgorithm): void {
     const depthwise = isDepthwise(this.shape);
     if (algorithm === 'depthwise' || (algorithm === 'auto' && depthwise)) this.ensureRaw();
-    else if (algorithm === 'winograd' || (algorithm === 'auto' && isWinograd(this.shape))) this.ensureWinograd();
+    else if (algorithm === 'winograd' || (algorithm === 'auto' && autoWinograd(this.shape))) this.ensureWinograd();
     else this.ensurePacked();
   }
 
@@ -224,28 +227,40 @@ export class ConvLayer {
     if (!isWinograd(p)) throw new Error('winograd planned for a geometry it does not compute');
     const packed = this.ensureWinograd();
     const { dH, dW } = p;
+    const s2 = p.sH === 2;
     // dilation d: dH·dW output phases, each an ordinary 3×3 convolution of the input rows and
     // columns of its phase; phase (0, 0) has the most tiles
     const tH = Math.ceil(Math.ceil(p.outH / dH) / 2);
     const tW = Math.ceil(Math.ceil(p.outW / dW) / 2);
-    // the padded input, columns split by phase (f32_pad_phase with sW = dW), covers every phase's
-    // tile patches: rows up to dH·(2·tH + 2), columns up to dW·(2·tW + 2)
-    const src = padLayout({
-      N: p.N, C: p.C, H: p.H, W: p.W, kH: 3, kW: 3, sH: 1, sW: dW, dH, dW,
-      padTop: p.padTop, padLeft: p.padLeft, padBottom: p.padBottom, padRight: p.padRight,
-      outH: dH * 2 * tH, outW: 2 * tW + (dW > 1 ? 1 : 0),
-    }, x, scratch, 0);
-    // tile rows per block: V and M of a block (16·(C + Cout) floats a tile) near the budget
+    // the padded input covers every tile patch: stride 1, columns split by phase (f32_pad_phase
+    // with sW = dW), rows up to dH·(2·tH + 2), columns up to dW·(2·tW + 2); stride 2, rows up to
+    // 4·tH + 1 and the 20 columns a step of 4 tiles reads
+    const src = padLayout(s2
+      ? {
+        N: p.N, C: p.C, H: p.H, W: p.W, kH: 3, kW: 3, sH: 2, sW: 1, dH: 1, dW: 1,
+        padTop: p.padTop, padLeft: p.padLeft, padBottom: p.padBottom, padRight: p.padRight,
+        outH: 2 * tH, outW: 16 * Math.ceil(tW / 4) + 2,
+      }
+      : {
+        N: p.N, C: p.C, H: p.H, W: p.W, kH: 3, kW: 3, sH: 1, sW: dW, dH, dW,
+        padTop: p.padTop, padLeft: p.padLeft, padBottom: p.padBottom, padRight: p.padRight,
+        outH: dH * 2 * tH, outW: 2 * tW + (dW > 1 ? 1 : 0),
+      }, x, scratch, 0);
+    // V and M columns per tile and channel: 16 at stride 1, 25 at stride 2
+    const cols = s2 ? 25 : 16;
+    // tile rows per block: V and M of a block (cols·(C + Cout) floats a tile) near the budget
     // U (16·C·Cout floats) streams once per block: with many channels the blocks grow with it
-    // (512→512 @7²: 256 KB blocks of one 4-tile row 5.24 ms, U/4 = all 16 tiles at once 2.90 ms)
-    const perTile = 16 * (p.C + p.K) * 4;
-    const budget = Math.max(WINOGRAD_BLOCK_BYTES, (16 * p.C * p.K * 4) / 4);
+    // (512→512 @7²: 256 KB blocks of one 4-tile row 5.24 ms, U/4 = all 16 tiles at once 2.90 ms);
+    // stride 2 has fewer tiles per row, and its GEMMs want the columns (128→256 @20²: 1.59 ms
+    // with 512 KB blocks of 10 tiles, 1.37 with 1 MB = all 25)
+    const perTile = cols * (p.C + p.K) * 4;
+    const budget = Math.max(s2 ? WINOGRAD_S2_BLOCK_BYTES : WINOGRAD_BLOCK_BYTES, (16 * p.C * p.K * 4) / 4);
     const rb = Math.max(1, Math.min(tH, Math.floor(budget / perTile / tW)));
     const ld = ((rb * tW + 3) & ~3) + 8;
-    const vBytes = 16 * p.C * ld * 4;
-    const workBytes = Heap16(256 + vBytes + 16 * p.K * ld * 4);
-    // 16·C·Cout MACs per 2×2 tile instead of 36: counted as half the direct work, plus the transforms
-    const work = p.macs * COST.mac / 2 + (src.buf ? p.N * src.paddedFloats * COST.copy : 0);
+    const vBytes = cols * p.C * ld * 4;
+    const workBytes = Heap16(WINOGRAD_TMP_BYTES + vBytes + cols * p.K * ld * 4);
+    // 16 (stride 1) or 25 (stride 2) MACs per 2×2 tile and channel pair instead of 36, plus the transforms
+    const work = p.macs * COST.mac * (s2 ? 0.75 : 0.5) + (src.buf ? p.N * src.paddedFloats * COST.copy : 0);
     // tile rows split over the threads, unless that leaves them unevenly loaded (256→256 @14²: 7 rows,
     // 4 + 3 on 2 threads, ×1.74) and there are enough 4-channel blocks: then channels, each thread
     // repeating the (cheap) input transform (×1.9 there)
@@ -261,7 +276,7 @@ export class ConvLayer {
       args: {
         x: src.x, imageBytes: src.imageBytes, C: src.C, H: src.H, W: src.W, padTop: src.padTop, padLeft: src.padLeft,
         hp: src.hp, sW: src.sW, wq: src.wq, buf: src.buf, padValue: src.padValue, rowStride: src.rowStride,
-        planeStride: src.planeStride, dH, dW, phaseOut,
+        planeStride: src.planeStride, stride: p.sH, dH, dW, phaseOut,
         N: p.N, tW, rb, packed, xiBytes: this.winoXiBytes, K: p.K, work: wk, workBytes, vBytes, bias: this.biasPtr(),
         outH: p.outH, outW: p.outW, y, outImageBytes: p.K * p.outH * p.outW * 4, actMin: p.actMin, actMax: p.actMax,
         byChannels,
@@ -324,6 +339,8 @@ export class ConvLayer {
  * and 512 KB measured alike on 3×3 64→64 @56² … 256→256 @14²).
  */
 const WINOGRAD_BLOCK_BYTES = 256 * 1024;
+/** The same for the stride-2 form (64→128 @56²: 256 KB 2.25 ms, 1 MB 2.14; 128→256 @20² above). */
+const WINOGRAD_S2_BLOCK_BYTES = 1024 * 1024;
 
 /** bytes rounded up to the heap's 16-byte alignment */
 function Heap16(bytes: number): number {

@@ -319,7 +319,7 @@ interface LayerGeometry {
 }
 
 function finishLayer(g: LayerGeometry, o: Record<string, unknown>): Conv2dLayer {
-  const { op, K, groups, cPerGroup, kH, kW, sH, sW, pads } = g;
+  const { op, K, groups, cPerGroup, kH, kW, sH, sW, dH, dW, pads } = g;
   let bias: Float32Array | null = null;
   if (o.bias !== undefined && o.bias !== null) {
     if (!isFloat32Array(o.bias)) throw new DataTypeError(op, 'options.bias', 'a Float32Array or null', o.bias);
@@ -356,14 +356,14 @@ function finishLayer(g: LayerGeometry, o: Record<string, unknown>): Conv2dLayer 
     );
   }
   if (algorithm === 'winograd' &&
-    !(g.rank === 2 && isWinograd({ kH, kW, sH, sW, groups, cPerGroup }))) {
+    !(g.rank === 2 && isWinograd({ kH, kW, sH, sW, dH, dW, groups, cPerGroup }))) {
     const geometry = g.rank === 2
-      ? `kernel ${kH}×${kW}, stride ${fmtShape([sH, sW])}, groups ${groups}, ${cPerGroup} input channels`
+      ? `kernel ${kH}×${kW}, stride ${fmtShape([sH, sW])}, dilation ${fmtShape([dH, dW])}, groups ${groups}, ${cPerGroup} input channels`
       : `a 1-D convolution`;
     throw new ArgumentError(
       op,
       'options.algorithm',
-      `'auto', 'direct' or 'im2col' here: 'winograd' needs a 2-D 3×3 kernel, stride 1, one group and at least ${WINOGRAD_MIN_C} input channels (${geometry})`,
+      `'auto', 'direct' or 'im2col' here: 'winograd' needs a 2-D 3×3 kernel, stride 1 (any dilation) or stride 2 (no dilation), one group and at least ${WINOGRAD_MIN_C} input channels (${geometry})`,
       algorithm,
     );
   }

@@ -13,6 +13,15 @@
  *   d4 64→64 @28²: 0.835 vs 1.25).
  *   Exact on small-integer data like every kernel; on other data its rounding differs from the
  *   textbook loop's more than a reordering would (DESIGN.md, bounded tier; the tests check it).
+ * - 3×3, stride 2, no dilation, one group, 16 ≤ C and C·Cout ≤ 256·256: the polyphase Winograd
+ *   (F(2×2, 2×2) on the even/odd rows and columns: 25 multiplications per 2×2 tile and channel
+ *   instead of 36). Relaxed / simd, ms, Winograd vs the best of direct / im2col, interleaved
+ *   rounds: 64→128 @56² 1.99 vs 2.54 / 2.38 vs 3.02; 128→256 @28² 1.94 vs 2.53 / 2.30 vs 2.81;
+ *   32→64 @112² 2.21 vs 2.50 / 2.56 vs 2.92; 256→256 @14² 1.12 vs 1.31 / 1.52 vs 2.02; 128→256
+ *   @20² 1.04 vs 1.31 / 1.21 vs 1.46; 64→64 @8² 0.035 vs 0.041 / 0.035 vs 0.044; 24→32 @56² 0.228
+ *   vs 0.279 / 0.266 vs 0.302; 16→32 @64² 0.235 vs 0.255 / 0.245 vs 0.254. It loses with 8
+ *   channels (8→16 @64² 0.101 vs 0.082 / 0.085 vs 0.069) and where U outgrows the caches
+ *   (256→512 @14² 2.65 vs 2.52 / 4.35 vs 4.28; 512→512 @8² 2.23 vs 2.02 / 2.52 vs 2.18).
  * - 1×1, stride 1, no padding: the pointwise GEMM, which reads the input in place
  *   (1×1 144→24 @56²: 44.7 GFLOP/s vs 40.1 im2col, 40.4 direct, relaxed build).
  * - other 1×1 (strided): im2col + GEMM (1×1 s2 64→128 @56²: 40.1 vs direct 30.7).
@@ -21,7 +30,7 @@
  *   (outW / (8·⌈outW / 8⌉) < 0.92) and the output has more than 4 pixels: im2col + GEMM, whose
  *   tiles run over the flattened output and whose B rows are contiguous in the panel (one load
  *   fewer per step than the direct kernel's indirection; at stride 2 the panel is gathered 4
- *   columns a step). Measured on strided 3×3 layers (Winograd takes stride 1; ms, direct vs
+ *   columns a step). Measured on strided 3×3 layers (before stride-2 Winograd; ms, direct vs
  *   im2col, tensor input, relaxed / simd, repeated runs): outW = 28, 64→128 @56² (K = 576) 2.42
  *   vs 2.27 / 2.79 vs 2.69; 128→128 @56² 4.80 vs 4.55 / 5.37 vs 5.29; outW = 14, 128→256 @28²
  *   (K = 1152) 2.56 vs 2.42 / 2.95 vs 2.63; outW = 7, 256→512 @14² 2.55 vs 2.38 / 3.00 vs 2.77;
@@ -71,11 +80,24 @@ const DIRECT_MIN_ROW_USE = 0.92;
 const IM2COL_MIN_P = 5;
 
 /**
- * 3×3, stride 1, one group, ≥ WINOGRAD_MIN_C input channels: where Winograd F(2×2, 3×3) runs (a
- * dilated layer as one such convolution per output phase).
+ * 3×3, one group, ≥ WINOGRAD_MIN_C input channels, and stride 1 (Winograd F(2×2, 3×3); a dilated
+ * layer as one such convolution per output phase) or stride 2 without dilation (the polyphase
+ * F(2×2, 2×2) form): where Winograd runs.
  */
-export function isWinograd(p: Pick<Conv2dParams, 'kH' | 'kW' | 'sH' | 'sW' | 'groups' | 'cPerGroup'>): boolean {
-  return p.kH === 3 && p.kW === 3 && p.sH === 1 && p.sW === 1 && p.groups === 1 && p.cPerGroup >= WINOGRAD_MIN_C;
+export function isWinograd(p: Pick<Conv2dParams, 'kH' | 'kW' | 'sH' | 'sW' | 'dH' | 'dW' | 'groups' | 'cPerGroup'>): boolean {
+  const stride = (p.sH === 1 && p.sW === 1) || (p.sH === 2 && p.sW === 2 && p.dH === 1 && p.dW === 1);
+  return p.kH === 3 && p.kW === 3 && stride && p.groups === 1 && p.cPerGroup >= WINOGRAD_MIN_C;
+}
+
+/** Stride-2 Winograd's floor on input channels under 'auto' (the forced floor is WINOGRAD_MIN_C). */
+const WINOGRAD_S2_AUTO_MIN_C = 16;
+/** …and its ceiling on C·Cout: beyond, its U (16·C·Cout floats, 4 MiB here) streams from memory. */
+const WINOGRAD_S2_AUTO_MAX_CK = 256 * 256;
+
+/** Where 'auto' takes Winograd: every stride-1 geometry it computes; stride 2 where it measured faster. */
+export function autoWinograd(p: Pick<Conv2dParams, 'kH' | 'kW' | 'sH' | 'sW' | 'dH' | 'dW' | 'groups' | 'cPerGroup' | 'K'>): boolean {
+  if (!isWinograd(p)) return false;
+  return p.sH === 1 || (p.cPerGroup >= WINOGRAD_S2_AUTO_MIN_C && p.cPerGroup * p.K <= WINOGRAD_S2_AUTO_MAX_CK);
 }
 
 /**
@@ -87,7 +109,7 @@ export function isWinograd(p: Pick<Conv2dParams, 'kH' | 'kW' | 'sH' | 'sW' | 'gr
 export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm, finite = true): ConvKernel {
   if (requested !== 'auto' && requested !== 'winograd') return requested;
   if (isDepthwise(p)) return 'depthwise';
-  if (isWinograd(p) && finite) return 'winograd';
+  if (finite && (requested === 'winograd' ? isWinograd(p) : autoWinograd(p))) return 'winograd';
   if (isPointwise(p)) return 'pointwise';
   if (p.kH === 1 && p.kW === 1) return 'im2col';
   const taps = p.kH * p.kW;

@@ -13,7 +13,7 @@ export interface KernelExports {
   heap_base(): number;
   relaxed(): number;
   pack_f32_gemm_oihw(weight: number, bias: number, packed: number, groups: number, m: number, k: number): void;
-  pack_f32_winograd_2x2_3x3(weight: number, m: number, c: number, packed: number, xiBytes: number): void;
+  pack_f32_winograd_2x2_3x3(weight: number, m: number, c: number, packed: number, xiBytes: number, stride: number): void;
   f32_pad_phase(src: number, c: number, h: number, w: number, padTop: number, padLeft: number,
     hp: number, sW: number, wq: number, value: number, dst: number, cBegin: number, cEnd: number): void;
   f32_im2col(x: number, c: number, h: number, w: number, kH: number, kW: number, sH: number, sW: number,
@@ -30,7 +30,7 @@ export interface KernelExports {
   f32_dwconv(xp: number, rowStride: number, planeStride: number, sH: number, dH: number, taps: number,
     offsets: number, weight: number, bias: number, c: number, mult: number, outH: number, outW: number,
     y: number, actMin: number, actMax: number, ocBegin: number, ocEnd: number): void;
-  f32_conv2d_winograd_2x2_3x3(xp: number, c: number, rowStride: number, planeStride: number, tW: number, ty0: number,
+  f32_conv2d_winograd_2x2_3x3(stride: number, xp: number, c: number, rowStride: number, planeStride: number, tW: number, ty0: number,
     ty1: number, rb: number, packed: number, xiBytes: number, k: number, k0: number, k1: number, v: number, m: number,
     tmp: number,
     bias: number, outH: number, outW: number, y: number, actMin: number, actMax: number): void;

@@ -55,13 +55,20 @@ forEachEngine((isa, engine) => {
   describe('auto', () => {
     // the rule of bindings/plan.ts (derived there from measurements), on shapes just past its edges
     const cases: [string, number[], number[], Record<string, unknown>, string][] = [
-      ['3×3 s2, K = 576, rows of 7', [1, 64, 14, 14], [8, 64, 3, 3], { stride: 2, padding: 1 }, 'im2col'],
-      ['3×3 s2, K = 576, rows of 28 (a 4-pixel tail)', [1, 64, 56, 56], [4, 64, 3, 3], { stride: 2, padding: 1 }, 'im2col'],
-      ['3×3 s2, K = 576, rows of 8 (full tiles)', [1, 64, 16, 16], [8, 64, 3, 3], { stride: 2, padding: 1 }, 'direct'],
-      ['3×3 s2, K = 576, rows of 30 (94 % of the tiles)', [1, 64, 60, 60], [4, 64, 3, 3], { stride: 2, padding: 1 }, 'direct'],
-      ['3×3 s2, K = 576, a 2×2 output', [1, 64, 4, 4], [8, 64, 3, 3], { stride: 2, padding: 1 }, 'direct'],
-      ['3×3 s2, K = 576, a 3×3 output', [1, 64, 6, 6], [8, 64, 3, 3], { stride: 2, padding: 1 }, 'im2col'],
-      ['3×3 s2, K = 504', [1, 56, 14, 14], [8, 56, 3, 3], { stride: 2, padding: 1 }, 'direct'],
+      // strided 3×3 past stride-2 Winograd's C·Cout ceiling (256²): the im2col / direct edges
+      ['3×3 s2, K = 576, rows of 7', [1, 64, 14, 14], [1032, 64, 3, 3], { stride: 2, padding: 1 }, 'im2col'],
+      ['3×3 s2, K = 576, rows of 28 (a 4-pixel tail)', [1, 64, 56, 56], [1032, 64, 3, 3], { stride: 2, padding: 1 }, 'im2col'],
+      ['3×3 s2, K = 576, rows of 8 (full tiles)', [1, 64, 16, 16], [1032, 64, 3, 3], { stride: 2, padding: 1 }, 'direct'],
+      ['3×3 s2, K = 576, rows of 30 (94 % of the tiles)', [1, 64, 60, 60], [1032, 64, 3, 3], { stride: 2, padding: 1 }, 'direct'],
+      ['3×3 s2, K = 576, a 2×2 output', [1, 64, 4, 4], [1032, 64, 3, 3], { stride: 2, padding: 1 }, 'direct'],
+      ['3×3 s2, K = 576, a 3×3 output', [1, 64, 6, 6], [1032, 64, 3, 3], { stride: 2, padding: 1 }, 'im2col'],
+      ['3×3 s2, K = 504', [1, 56, 14, 14], [1176, 56, 3, 3], { stride: 2, padding: 1 }, 'direct'],
+      // stride-2 Winograd's edges: 16 input channels, C·Cout = 256²
+      ['3×3 s2, 16 channels', [1, 16, 14, 14], [8, 16, 3, 3], { stride: 2, padding: 1 }, 'winograd'],
+      ['3×3 s2, 15 channels', [1, 15, 14, 14], [8, 15, 3, 3], { stride: 2, padding: 1 }, 'direct'],
+      ['3×3 s2, C·Cout = 256²', [1, 256, 8, 8], [256, 256, 3, 3], { stride: 2, padding: 1 }, 'winograd'],
+      ['3×3 s2, C·Cout > 256²', [1, 256, 8, 8], [260, 256, 3, 3], { stride: 2, padding: 1 }, 'im2col'],
+      ['3×3 s2, dilation 2', [1, 64, 16, 16], [8, 64, 3, 3], { stride: 2, padding: 2, dilation: 2 }, 'direct'],
       ['5×5, K = 1200', [1, 48, 12, 12], [8, 48, 5, 5], { padding: 2 }, 'direct'],
       ['7×7 s2 stem', [1, 3, 32, 32], [8, 3, 7, 7], { stride: 2, padding: 3 }, 'direct'],
       ['1×1 s2', [1, 4, 8, 8], [8, 4, 1, 1], { stride: 2 }, 'im2col'],

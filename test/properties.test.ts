@@ -352,8 +352,12 @@ const INVALID: Invalid[] = [
     i.conv2d(tensor([1, 2, 5, 5], 'int', 6), tensor([2, 2, 1, 1], 'int', 7), { algorithm: 'pointwise', padding: [0, 0, 1, 0] })),
   bad("algorithm 'winograd' with 7 input channels", ArgumentError, 'options.algorithm', (i) =>
     i.conv2d(tensor([1, 7, 5, 5], 'int', 6), tensor([2, 7, 3, 3], 'int', 7), { algorithm: 'winograd' })),
-  bad("algorithm 'winograd' with stride 2", ArgumentError, 'options.algorithm', (i) =>
-    i.conv2d(tensor([1, 8, 5, 5], 'int', 6), tensor([2, 8, 3, 3], 'int', 7), { algorithm: 'winograd', stride: 2 })),
+  bad("algorithm 'winograd' with stride 3", ArgumentError, 'options.algorithm', (i) =>
+    i.conv2d(tensor([1, 8, 5, 5], 'int', 6), tensor([2, 8, 3, 3], 'int', 7), { algorithm: 'winograd', stride: 3 })),
+  bad("algorithm 'winograd' with stride [2, 1]", ArgumentError, 'options.algorithm', (i) =>
+    i.conv2d(tensor([1, 8, 5, 5], 'int', 6), tensor([2, 8, 3, 3], 'int', 7), { algorithm: 'winograd', stride: [2, 1] })),
+  bad("algorithm 'winograd' with stride 2 and dilation 2", ArgumentError, 'options.algorithm', (i) =>
+    i.conv2d(tensor([1, 8, 7, 7], 'int', 6), tensor([2, 8, 3, 3], 'int', 7), { algorithm: 'winograd', stride: 2, dilation: 2 })),
   bad("algorithm 'winograd' with a 5×5 kernel", ArgumentError, 'options.algorithm', (i) =>
     i.conv2d(tensor([1, 8, 5, 5], 'int', 6), tensor([2, 8, 5, 5], 'int', 7), { algorithm: 'winograd' })),
   bad("algorithm 'winograd' on conv1d", ArgumentError, 'options.algorithm', (i) =>

@@ -38,6 +38,9 @@ const CONV2D: Conv2dCase[] = [
   // … 4-channel blocks when the tile rows split unevenly (7 rows; 9 blocks, the last partial), dilated too
   { x: [1, 8, 13, 9], w: [35, 8, 3, 3], opts: { padding: 1, algorithm: 'winograd' } },
   { x: [1, 8, 11, 10], w: [33, 8, 3, 3], opts: { padding: 2, dilation: 2, activation: 'relu6', algorithm: 'winograd' } },
+  // … stride 2 (polyphase): tile rows, then (7 rows, 9 blocks) 4-channel blocks, a batch
+  { x: [2, 16, 19, 23], w: [8, 16, 3, 3], opts: { stride: 2, padding: 1, activation: 'relu', algorithm: 'winograd' } },
+  { x: [1, 8, 27, 9], w: [35, 8, 3, 3], opts: { stride: 2, padding: 1, algorithm: 'winograd' } },
   // im2col: column tiles over images × groups, one panel per thread
   { x: [2, 4, 10, 9], w: [6, 2, 3, 3], opts: { padding: 'same', groups: 2, algorithm: 'im2col' } },
   { x: [1, 3, 2, 30], w: [7, 3, 2, 3], opts: { stride: [1, 2], algorithm: 'im2col' } },

@@ -1,9 +1,13 @@
 /**
- * f32_conv2d_winograd_2x2_3x3: 3×3 convolution, stride 1, dilation 1, one group, by Winograd's
- * F(2×2, 3×3): each 2×2 output tile is A^T [ Σ_c (G g G^T) ⊙ (B^T d B) ] A, with d the tile's 4×4
- * input patch — 16 multiplications per tile and input channel instead of 36. A dilated 3×3
- * convolution is dH·dW of these, one per output phase, each on the input rows and columns of its
- * phase (the bindings pass the phase's rows rowStride apart; f32_scatter_phase places its output).
+ * f32_conv2d_winograd_2x2_3x3: 3×3 convolution, one group, by Winograd's algorithms.
+ * - stride 1: F(2×2, 3×3): each 2×2 output tile is A^T [ Σ_c (G g G^T) ⊙ (B^T d B) ] A, with d
+ *   the tile's 4×4 input patch — 16 multiplications per tile and input channel instead of 36. A
+ *   dilated 3×3 convolution is dH·dW of these, one per output phase, each on the input rows and
+ *   columns of its phase (the bindings pass the phase's rows rowStride apart; f32_scatter_phase
+ *   places its output).
+ * - stride 2 (dilation 1): the polyphase form, 25 multiplications instead of 36; its transforms
+ *   and workspace layout are in f32-conv2d-winograd-2x2-3x3s2.ts, and U comes from
+ *   pack_f32_winograd_2x2_3x3 with stride 2. The arguments below are those of stride 1.
  *
  *   xp           padded input (f32_pad_phase with sW = 1; rows rowStride floats apart, planes
  *                planeStride), covering rows 0 … 2·tH + 1 and columns 0 … 2·tW + 1 of every tile
@@ -11,7 +15,7 @@
  *   packed       U = G g G^T per ξ = 4i + j (16 matrices Cout × C), each packed by
  *                pack_f32_gemm_oihw with a zero bias, xiBytes apart
  *   v, m         workspace for rb tile rows: V (16 × C × ld floats) and M (16 × Cout × ld floats),
- *                ld = the block's tile count rounded up to 4, plus 8; tmp: 256 bytes
+ *                ld = the block's tile count rounded up to 4, plus 8; tmp: 256 bytes (400 at stride 2)
  *   bias         Cout floats or 0; clamp to [actMin, actMax]
  *   ty0, ty1     tile rows [ty0, ty1) to compute, rb at a time; k0, k1: output channels [k0, k1)
  *                (k0 a multiple of 4) — threads split one or the other
@@ -23,39 +27,35 @@
  * summation differs from the textbook loop's (DESIGN.md, "Exactness": bounded tier).
  */
 import { clampIf, hasActivation, storeLanes8 } from '../simd';
-import { f32_gemm_4x8 } from '../gemm/f32-gemm-4x8';
+import { gemmRows } from '../gemm/f32-gemm-4x8';
+import { inputTransformS2, outputTransformS2, s2Start, s2Width } from './f32-conv2d-winograd-2x2-3x3s2';
 
 export function f32_conv2d_winograd_2x2_3x3(
-  xp: usize, c: i32, rowStride: i32, planeStride: i32, tW: i32, ty0: i32, ty1: i32, rb: i32,
+  stride: i32, xp: usize, c: i32, rowStride: i32, planeStride: i32, tW: i32, ty0: i32, ty1: i32, rb: i32,
   packed: usize, xiBytes: usize, k: i32, k0: i32, k1: i32, v: usize, m: usize, tmp: usize, bias: usize,
   outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
 ): void {
+  const s2 = stride == 2;
   const vmin = f32x4.splat(actMin);
   const vmax = f32x4.splat(actMax);
-  const vninf = f32x4.splat(-Infinity);
-  const vpinf = f32x4.splat(Infinity);
+  const act = hasActivation(actMin, actMax);
   const blockBytes = <usize>(4 + 4 * c) << 2;
   for (let r0 = ty0; r0 < ty1; r0 += rb) {
     const rows = min(rb, ty1 - r0);
     const nt = rows * tW;
     const ld = ((nt + 3) & ~3) + 8;
     const ldBytes = <usize>ld << 2;
-    inputTransform(xp, c, rowStride, planeStride, tW, r0, rows, v, ld, tmp);
+    if (s2) inputTransformS2(xp, c, rowStride, planeStride, tW, r0, rows, v, ld, tmp);
+    else inputTransform(xp, c, rowStride, planeStride, tW, r0, rows, v, ld, tmp);
+    // ξ's V and M blocks: at stride 2 some are 2 or 4 columns per tile wide (s2Width, s2Start)
     for (let xi = 0; xi < 16; xi++) {
-      const a0 = packed + <usize>xi * xiBytes;
-      const b = v + <usize>(xi * c) * ldBytes;
-      const mc = m + <usize>(xi * k) * ldBytes;
-      let a = a0 + <usize>(k0 >> 2) * blockBytes;
-      for (let m0 = k0; m0 < k1; m0 += 4) {
-        const mr = min(4, k1 - m0);
-        const crow = mc + <usize>m0 * ldBytes;
-        for (let j0 = 0; j0 < nt; j0 += 8) {
-          f32_gemm_4x8(false, mr, min(8, nt - j0), c, a, b + (<usize>j0 << 2), ldBytes, crow + (<usize>j0 << 2), ldBytes, vninf, vpinf);
-        }
-        a += blockBytes;
-      }
+      const width = s2 ? s2Width(xi) : 1;
+      const start = s2 ? s2Start(xi) : xi;
+      gemmRows(packed + <usize>xi * xiBytes, blockBytes, k0, k1, c, v + <usize>(start * c) * ldBytes, width * nt,
+        m + <usize>(start * k) * ldBytes, <usize>width * ldBytes);
     }
-    outputTransform(m, k, k0, k1, ld, tW, r0, rows, bias, outH, outW, y, vmin, vmax, hasActivation(actMin, actMax));
+    if (s2) outputTransformS2(m, k, k0, k1, ld, tW, r0, rows, bias, outH, outW, y, vmin, vmax, act);
+    else outputTransform(m, k, k0, k1, ld, tW, r0, rows, bias, outH, outW, y, vmin, vmax, act);
   }
 }
 

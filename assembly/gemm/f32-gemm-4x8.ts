@@ -70,3 +70,22 @@ export function f32_igemm_4x8(
   if (act) gemm4x8(true, true, mr, nr, kc, a, b, 0, offsets, c, ldc, vmin, vmax);
   else gemm4x8(true, false, mr, nr, kc, a, b, 0, offsets, c, ldc, vmin, vmax);
 }
+
+/**
+ * Rows [m0, m1) of C = A·B with no bias or activation (A's packed blocks carry a zero bias), the
+ * Winograd kernels' per-ξ products: a = A's packed blocks (blockBytes each, the block of row 0
+ * first; m0 a multiple of 4), B = kc rows of n columns ld bytes apart, C rows ld bytes apart.
+ */
+export function gemmRows(a: usize, blockBytes: usize, m0: i32, m1: i32, kc: i32, b: usize, n: i32, c: usize, ld: usize): void {
+  const vninf = f32x4.splat(-Infinity);
+  const vpinf = f32x4.splat(Infinity);
+  let blk = a + <usize>(m0 >> 2) * blockBytes;
+  for (let r = m0; r < m1; r += 4) {
+    const mr = min(4, m1 - r);
+    const crow = c + <usize>r * ld;
+    for (let j0 = 0; j0 < n; j0 += 8) {
+      f32_gemm_4x8(false, mr, min(8, n - j0), kc, blk, b + (<usize>j0 << 2), ld, crow + (<usize>j0 << 2), ld, vninf, vpinf);
+    }
+    blk += blockBytes;
+  }
+}

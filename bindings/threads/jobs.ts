@@ -170,14 +170,19 @@ export const DWCONV_3X3 = define({
   },
 });
 
+/** Bytes of a Winograd thread's transform scratch, ahead of its V and M */
+export const WINOGRAD_TMP_BYTES = 512;
+
 export const WINOGRAD = define({
   id: 12,
   name: 'winograd',
-  // per thread: work + tid·workBytes = [256 bytes of transform scratch][V: vBytes][M]
-  fields: [...PAD, 'N', 'rowStride', 'planeStride', 'dH', 'dW', 'phaseOut', 'tW', 'rb', 'packed', 'xiBytes', 'K', 'work',
-    'workBytes', 'vBytes', 'bias', 'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax', 'byChannels'],
+  // per thread: work + tid·workBytes = [WINOGRAD_TMP_BYTES of transform scratch][V: vBytes][M];
+  // stride 1: F(2×2, 3×3), one per dilation phase; stride 2 (no dilation): the polyphase form
+  fields: [...PAD, 'N', 'rowStride', 'planeStride', 'stride', 'dH', 'dW', 'phaseOut', 'tW', 'rb', 'packed', 'xiBytes', 'K',
+    'work', 'workBytes', 'vBytes', 'bias', 'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax', 'byChannels'],
   run(k, a, tid, nt, sync) {
     const base = a.work + tid * a.workBytes;
+    const tmp = WINOGRAD_TMP_BYTES;
     for (let n = 0; n < a.N; n++) {
       const xp = padImage(k, a, n, tid, nt, sync);
       const y = a.y + n * a.outImageBytes;
@@ -195,8 +200,8 @@ export const WINOGRAD = define({
           const [t0, t1] = a.byChannels ? [0, tH] : [u0, u1];
           const [k0, k1] = a.byChannels ? [4 * u0, Math.min(a.K, 4 * u1)] : [0, a.K];
           if (u0 < u1) {
-            k.f32_conv2d_winograd_2x2_3x3(xp + (py * a.dW + px) * a.wq * 4, a.C, a.dH * a.rowStride, a.planeStride,
-              Math.ceil(nJ / 2), t0, t1, a.rb, a.packed, a.xiBytes, a.K, k0, k1, base + 256, base + 256 + a.vBytes, base,
+            k.f32_conv2d_winograd_2x2_3x3(a.stride, xp + (py * a.dW + px) * a.wq * 4, a.C, a.dH * a.rowStride, a.planeStride,
+              Math.ceil(nJ / 2), t0, t1, a.rb, a.packed, a.xiBytes, a.K, k0, k1, base + tmp, base + tmp + a.vBytes, base,
               a.bias, nI, nJ, a.phaseOut ? out : y, a.actMin, a.actMax);
             if (a.phaseOut) {
               k.f32_scatter_phase(out + k0 * nI * nJ * 4, k1 - k0, nI, nJ, 2 * t0, Math.min(2 * t1, nI),

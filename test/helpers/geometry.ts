@@ -61,8 +61,8 @@ function zeroPadding(p: Conv2dCase['p'] | Conv1dCase['p']): boolean {
 /**
  * Algorithms to force for a geometry: always direct, im2col and auto; depthwise when
  * groups === C; pointwise for 1×1, stride 1, no padding ('same' with a 1×1 kernel is no padding);
- * winograd for 3×3, stride 1, one group, ≥ 8 input channels, any dilation (conv1d maps to a
- * 1-row kernel: never).
+ * winograd for 3×3, one group, ≥ 8 input channels, stride 1 with any dilation or stride 2 without
+ * (conv1d maps to a 1-row kernel: never).
  */
 export function algorithmsFor(c: { x: number[]; w: number[]; s?: Pair; p?: unknown; d?: Pair; g?: number }): ConvAlgorithm[] {
   const algos: ConvAlgorithm[] = ['auto', 'direct', 'im2col'];
@@ -72,7 +72,9 @@ export function algorithmsFor(c: { x: number[]; w: number[]; s?: Pair; p?: unkno
   const [sH, sW] = pair(c.s);
   const noPad = zeroPadding(c.p as Conv2dCase['p']) || (c.p === 'same' && kernel1);
   if (kernel1 && sH === 1 && sW === 1 && noPad) algos.push('pointwise');
-  if (c.w[2] === 3 && c.w[3] === 3 && sH === 1 && sW === 1 && (c.g ?? 1) === 1 && C >= 8) {
+  const [dH, dW] = pair(c.d);
+  const stride = (sH === 1 && sW === 1) || (sH === 2 && sW === 2 && dH === 1 && dW === 1);
+  if (c.w[2] === 3 && c.w[3] === 3 && stride && (c.g ?? 1) === 1 && C >= 8) {
     algos.push('winograd');
   }
   return algos;
@@ -150,6 +152,15 @@ export const CONV2D_CASES: Conv2dCase[] = [
   { x: [2, 8, 11, 17], w: [4, 8, 3, 3], d: [3, 2], p: [1, 2, 3, 0] },
   { x: [1, 10, 9, 9], w: [6, 10, 3, 3], d: 4, p: 'same', bias: false },
   { x: [1, 8, 7, 20], w: [3, 8, 3, 3], d: [1, 5] },
+  // … stride 2 (polyphase): 1×1 and 1-row outputs, odd and even output sizes, tile rows of 1–9
+  // tiles, asymmetric padding, several blocks of tile rows (128 + 8 channels, rows of 16 tiles:
+  // 1 MiB blocks of 4 rows)
+  { x: [1, 8, 3, 3], w: [3, 8, 3, 3], s: 2 },
+  { x: [1, 8, 2, 2], w: [4, 8, 3, 3], s: 2, p: 1, act: 'relu6' },
+  { x: [2, 9, 17, 14], w: [7, 9, 3, 3], s: 2, p: 1, act: 'relu' },
+  { x: [1, 12, 9, 30], w: [5, 12, 3, 3], s: 2, p: [0, 1, 2, 0], bias: false },
+  { x: [1, 17, 4, 35], w: [6, 17, 3, 3], s: 2, act: { min: -50, max: 60 } },
+  { x: [1, 128, 40, 64], w: [8, 128, 3, 3], s: 2, p: 1 },
   // narrow outputs through the one-pixel kernel: 24 + 12 + 4 channels, 24 + 4 + 2, a 1×1 output
   { x: [1, 5, 6, 3], w: [40, 5, 2, 2], act: 'relu' },
   { x: [1, 16, 5, 5], w: [30, 16, 5, 5] },
