@@ -25,6 +25,7 @@ const WITH_ORT = !args.includes('--no-ort');
 const LAYERS = [
   { title: 'ResNet-18 3×3 64→64 p1 @56²', x: [1, 64, 56, 56], w: [64, 64, 3, 3], options: { padding: 1 } },
   { title: 'ResNet-18 3×3 256→256 p1 @14²', x: [1, 256, 14, 14], w: [256, 256, 3, 3], options: { padding: 1 } },
+  { title: 'ResNet-18 3×3 s2 128→256 p1 @28²', x: [1, 128, 28, 28], w: [256, 128, 3, 3], options: { stride: 2, padding: 1 } },
   { title: '1×1 256→512 @14²', x: [1, 256, 14, 14], w: [512, 256, 1, 1], options: {} },
   { title: 'MobileNetV2 dw 3×3 144 @56²', x: [1, 144, 56, 56], w: [144, 1, 3, 3], options: { padding: 1, groups: 144 } },
   { title: 'MobileNetV2 dw 3×3 s2 96 @112²', x: [1, 96, 112, 112], w: [96, 1, 3, 3], options: { stride: 2, padding: 1, groups: 96 } },

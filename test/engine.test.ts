@@ -87,7 +87,10 @@ forEachEngine((isa, engine) => {
   describe('conv2d with NaN and ±Infinity', () => {
     // every algorithm propagates them as the reference does; Winograd (whose transforms could turn
     // ±Infinity into NaN) hands such calls to direct / im2col
-    const geometries = CONV2D_CASES.filter((c) => algorithmsFor(c).includes('winograd') || (c.g ?? 1) === c.x[1]).slice(0, 8);
+    const winogradOrDepthwise = CONV2D_CASES.filter((c) => algorithmsFor(c).includes('winograd') || (c.g ?? 1) === c.x[1]);
+    // … and two stride-2 Winograd geometries (the list's first 8 hold none)
+    const geometries = [...winogradOrDepthwise.slice(0, 8),
+      ...CONV2D_CASES.filter((c) => algorithmsFor(c).includes('winograd') && c.s === 2).slice(0, 2)];
     const unpaddable = (c: Conv2dCase) => c.w[2] <= c.x[2] && c.w[3] <= c.x[3] && (c.d ?? 1) === 1;
     const runs = geometries.flatMap((c, i) => algorithmsFor(c).flatMap((a) =>
       (['input', 'weight'] as const).filter((where) => where === 'input' || unpaddable(c))
