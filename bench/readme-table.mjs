@@ -71,7 +71,8 @@ const table = out.join('\n');
 console.log(table, '\n');
 for (const [k, v] of Object.entries(big)) {
   const geo = Math.exp(v.reduce((s, x) => s + Math.log(x), 0) / v.length);
-  console.log(`${k.padEnd(18)} over ${v.length} conv layers > 1 MFLOP: geometric mean ${geo.toFixed(2)}×, min ${Math.min(...v).toFixed(2)}×, max ${Math.max(...v).toFixed(2)}×`);
+  const below = v.filter((x) => x < 1.3).map((x) => x.toFixed(3));
+  console.log(`${k.padEnd(18)} over ${v.length} conv layers > 1 MFLOP: geometric mean ${geo.toFixed(2)}×, min ${Math.min(...v).toFixed(2)}×, max ${Math.max(...v).toFixed(2)}×; ${v.length - below.length} at ≥ 1.3× (below: ${below.join(', ') || 'none'})`);
 }
 if (flags.includes('--write')) {
   const readme = readFileSync('README.md', 'utf8');
