@@ -235,17 +235,12 @@ export class ConvLayer {
     // the padded input covers every tile patch: stride 1, columns split by phase (f32_pad_phase
     // with sW = dW), rows up to dH·(2·tH + 2), columns up to dW·(2·tW + 2); stride 2, rows up to
     // 4·tH + 1 and the 20 columns a step of 4 tiles reads
-    const src = padLayout(s2
-      ? {
-        N: p.N, C: p.C, H: p.H, W: p.W, kH: 3, kW: 3, sH: 2, sW: 1, dH: 1, dW: 1,
-        padTop: p.padTop, padLeft: p.padLeft, padBottom: p.padBottom, padRight: p.padRight,
-        outH: 2 * tH, outW: 16 * Math.ceil(tW / 4) + 2,
-      }
-      : {
-        N: p.N, C: p.C, H: p.H, W: p.W, kH: 3, kW: 3, sH: 1, sW: dW, dH, dW,
-        padTop: p.padTop, padLeft: p.padLeft, padBottom: p.padBottom, padRight: p.padRight,
-        outH: dH * 2 * tH, outW: 2 * tW + (dW > 1 ? 1 : 0),
-      }, x, scratch, 0);
+    // (dH = dW = 1 at stride 2)
+    const src = padLayout({
+      N: p.N, C: p.C, H: p.H, W: p.W, kH: 3, kW: 3, sH: s2 ? 2 : 1, sW: s2 ? 1 : dW, dH, dW,
+      padTop: p.padTop, padLeft: p.padLeft, padBottom: p.padBottom, padRight: p.padRight,
+      outH: dH * 2 * tH, outW: s2 ? 16 * Math.ceil(tW / 4) + 2 : 2 * tW + (dW > 1 ? 1 : 0),
+    }, x, scratch, 0);
     // V and M columns per tile and channel: 16 at stride 1, 25 at stride 2
     const cols = s2 ? 25 : 16;
     // tile rows per block: V and M of a block (cols·(C + Cout) floats a tile) near the budget
