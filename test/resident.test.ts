@@ -32,11 +32,34 @@ interface OpCase {
   ref(x: Tensor): Tensor;
 }
 
+/** Floats checked past an out tensor: a kernel's stray vector store lands within them. */
+const GUARD_FLOATS = 32;
+
+/**
+ * The heap right after `out` — its block's slack, then a guard tensor allocated after it (it
+ * must follow out, else the check would watch the wrong bytes) — set to a NaN with a payload no
+ * op produces from finite data.
+ */
+function guardAfter(e: Engine, out: Tensor, what: string): { check(how: string): void; dispose(): void } {
+  const guard = e.tensor([GUARD_FLOATS]);
+  const end = out.data.byteOffset + out.data.byteLength;
+  expect(guard.data.byteOffset, `${what}: the guard tensor follows out`).toBe(out.data.byteOffset + Heap.footprint(out.data.byteLength));
+  const view = () => new Uint32Array(guard.data.buffer, end, (guard.data.byteOffset + guard.data.byteLength - end) / 4);
+  view().fill(0x7fc0dead);
+  return {
+    check(how) {
+      const bad = view().findIndex((v) => v !== 0x7fc0dead);
+      expect(bad, `${what}: ${how} wrote to byte ${4 * bad} past the end of out`).toBe(-1);
+    },
+    dispose: () => guard.dispose(),
+  };
+}
+
 /**
  * The op on plain arrays, then with an input tensor, an out tensor, both, and an input tensor
  * with a Float32Array out: the same bits every time, equal to the reference; the out tensor is
- * what the op returns; the input tensor is left as it was; disposing the tensors gives back
- * every byte.
+ * what the op returns, and nothing past it is written; the input tensor is left as it was;
+ * disposing the tensors gives back every byte.
  */
 async function expectResidentModes(e: Engine, c: OpCase): Promise<void> {
   const want = c.ref(c.x);
@@ -45,13 +68,16 @@ async function expectResidentModes(e: Engine, c: OpCase): Promise<void> {
   const before = e.reservedBytes;
   const xt = e.tensor(c.x.shape, c.x.data);
   const out = e.tensor(want.shape);
+  const guard = guardAfter(e, out, c.name);
   try {
     expectSameBits(await c.call(e, xt, {}), plain, `${c.name}: input tensor`);
     for (const input of [c.x, xt]) {
       out.data.fill(NaN);
       const y = await c.call(e, input, { out });
       expect(y, 'the op returns the out tensor itself').toBe(out);
-      expectSameBits(out, plain, `${c.name}: ${input === xt ? 'input and out tensors' : 'plain input, out tensor'}`);
+      const how = input === xt ? 'input and out tensors' : 'plain input, out tensor';
+      expectSameBits(out, plain, `${c.name}: ${how}`);
+      guard.check(how);
     }
     const array = new Float32Array(want.data.length).fill(NaN);
     const y = await c.call(e, xt, { out: array });
@@ -61,6 +87,7 @@ async function expectResidentModes(e: Engine, c: OpCase): Promise<void> {
   } finally {
     xt.dispose();
     out.dispose();
+    guard.dispose();
   }
   expect(e.reservedBytes, 'bytes held once the tensors are disposed').toBe(before);
 }

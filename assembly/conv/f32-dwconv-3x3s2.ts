@@ -5,20 +5,27 @@
  * cost as much as the convolution itself (96×112² → 56², relaxed: copy 0.25 ms + kernel 0.22 ms).
  *
  * Tap (ky, kx) of outputs ox0 … ox0+7 reads input columns c0 + kx + 2j (c0 = 2·ox0 − padLeft,
- * j = 0 … 7). Two output rows a step (4 accumulators), the kernel rows ky a runtime loop: per row
- * and 4 outputs three loads give columns c0 … c0+11, shuffled into the even, odd and shifted-even
- * lanes of the row's three taps (taps3), summed in (ky, kx) order from the bias, as the reference
- * does. (Two loads and a shuffle per tap instead: 20 % slower, 0.163 vs 0.13 ms on 144×56².)
- * Steps whose columns all lie in the input run in a loop of their own (step2 with input row 2,
- * shared by the two output rows, decoded once); the rest go through edgeStep. With every step form
- * in one loop body V8 spilled: splitting them and sharing the row took 96×112² from 0.275 to
- * 0.237 ms and 144×56² from 0.122 to 0.113 (relaxed, resident, no activation).
+ * j = 0 … 7). Per input row and 4 outputs three loads give columns c0 … c0+11, shuffled into the
+ * even, odd and shifted-even lanes of the row's three taps (taps3). (Two loads and a shuffle per
+ * tap instead: 20 % slower, 0.163 vs 0.13 ms on 144×56².) Each output sums its taps in (ky, kx)
+ * order from the bias, as the reference does.
+ * The plane is computed in bands of BAND output rows, each band as strips of 8 outputs (column)
+ * run down its rows: output row oy's last input row is the next row's first, so each input row
+ * is loaded and shuffled once per strip and band instead of 2.5 times per output row pair — two
+ * decodes per output row where two-row steps took 2.5 (relaxed, resident, same process, noisy
+ * VM: 144×56² 0.68–0.91× the time of the two-row steps, 32×112² 0.81–0.98×, 96×112² 0.81–1.06×).
+ * The next row's kernel-row-0 sums pass through scratch memory (carry), not the loop: V8
+ * computes a loop-carried value late and kept the shuffled vectors it needs alive (spilled) for
+ * the next iteration; the weights are hoisted per channel (as load32_splat at each use V8 kept 9
+ * weight addresses live and spilled them). One strip form per loop: with several in one body V8
+ * spilled.
  * Input rows above or below the image read a zero row. Lanes of outputs past outW read whatever
- * lies there and are dropped; of the stored outputs' columns only −1 (the first step, padLeft = 1:
- * one lane replaced by 0) and w (the last step when padRight = 1 reaches it: masks, one output
- * row at a time) can lie outside the input. Two-row steps load up to column c0 + 19, and take the
- * masked path instead when that is more than 15 columns past the input's last (c0 + 4 > w), so
- * every load stays within the heap's 16 floats of slack after the input, or the zero row's tail.
+ * lies there and are dropped (never stored: a 4-wide first strip skips its second vector); of
+ * the stored outputs' columns only −1 (the first strip, padLeft = 1: one lane replaced by 0) and
+ * w (the last strip when padRight = 1 reaches it: masks, one output row at a time, edgeStrip)
+ * can lie outside the input. 8-output strips load up to column c0 + 19, and take the masked path
+ * instead when that is more than 15 columns past the input's last (c0 + 4 > w), so every load
+ * stays within the heap's 16 floats of slack after the input, or the zero row's tail.
  *
  * 5×5 at stride 2 stays on the generic kernel: read in place (then with two loads and a shuffle
  * per tap and vector) it was slower than the padded copy amortised over 25 taps (144×56² → 28²,
@@ -27,16 +34,20 @@
  * `buf`: this call's scratch (f32_dwconv_3x3s2_scratch(w) floats), set up here.
  * Only output channels [ocBegin, ocEnd) are computed (threads split here).
  */
-import { fma, clampIf, hasActivation, storeLanes8 } from '../simd';
+import { fma, clampIf, hasActivation, storeLanes, storeLanes8 } from '../simd';
 
-/** zero row tail past w, the row-pointer table (5 × u32), the masks (6 × v128), in floats */
+/**
+ * zero row tail past w, the row-pointer table (3 × u32), the carried next-row sums (2 × v128),
+ * the masks (6 × v128), in floats
+ */
 const ZERO_TAIL: i32 = 24;
-const ROWS_FLOATS: i32 = 8;
+const ROWS_FLOATS: i32 = 4;
+const CARRY_FLOATS: i32 = 8;
 const MASK_FLOATS: i32 = 24;
 
 /** Floats of scratch f32_dwconv_3x3s2 needs for an input of width w. */
 export function f32_dwconv_3x3s2_scratch(w: i32): i32 {
-  return w + ZERO_TAIL + ROWS_FLOATS + MASK_FLOATS;
+  return w + ZERO_TAIL + ROWS_FLOATS + CARRY_FLOATS + MASK_FLOATS;
 }
 
 export function f32_dwconv_3x3s2(
@@ -60,7 +71,8 @@ function dwconv3x3s2(
 ): void {
   const masks = buf;
   const rows = masks + (<usize>MASK_FLOATS << 2);
-  const zero = rows + (<usize>ROWS_FLOATS << 2);
+  const carry = rows + (<usize>ROWS_FLOATS << 2);
+  const zero = carry + (<usize>CARRY_FLOATS << 2);
   memory.fill(zero, 0, <usize>(w + ZERO_TAIL) << 2);
   const vmin = f32x4.splat(actMin);
   const vmax = f32x4.splat(actMax);
@@ -71,50 +83,142 @@ function dwconv3x3s2(
   for (let oc = ocBegin; oc < ocEnd; oc++) {
     const plane = x + <usize>(oc / mult) * (<usize>h * rowBytes);
     const wk = weight + <usize>(oc * 9 << 2);
+    const w00 = v128.load32_splat(wk);
+    const w01 = v128.load32_splat(wk, 4);
+    const w02 = v128.load32_splat(wk, 8);
+    const w10 = v128.load32_splat(wk, 12);
+    const w11 = v128.load32_splat(wk, 16);
+    const w12 = v128.load32_splat(wk, 20);
+    const w20 = v128.load32_splat(wk, 24);
+    const w21 = v128.load32_splat(wk, 28);
+    const w22 = v128.load32_splat(wk, 32);
     const vbias = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>oc << 2)) : 0);
-    for (let oy = 0; oy < outH; oy += 2) {
-      // input rows 2·oy − padTop + 0 … 4 (the zero row outside the image)
-      const iy = oy * 2 - padTop;
-      for (let j = 0; j < 5; j++) {
-        const r = iy + j;
-        store<u32>(rows + (<usize>j << 2), <u32>(r >= 0 && r < h ? plane + <usize>r * rowBytes : zero));
-      }
-      const two = oy + 1 < outH;
-      const yrow = yc + <usize>oy * ldy;
-      // the two-row steps whose columns all lie in the input get a loop of their own (one step
-      // form in the loop body: V8 spilled with all five inlined in one); the first step when
-      // padLeft = 1, the last ones and a lone last row go through edgeStep
+    for (let oy0 = 0; oy0 < outH; oy0 += BAND) {
+      const oy1 = min(outH, oy0 + BAND);
+      // column strips of the band, one strip form per loop (V8 spilled with several in one
+      // body): the first when padLeft = 1, those whose columns all lie in the input, then the
+      // masked ones (columns ≥ w, or loads past the slack) row by row
       let ox0 = 0;
-      if (two) {
-        if (padLeft > 0) {
-          edgeStep(act, rows, masks, w, padLeft, wk, vbias, vmin, vmax, yrow, ldy, 0, outW, true);
-          ox0 = 8;
+      if (padLeft > 0) {
+        if (needsMask(0, outW, w, padLeft)) {
+          edgeStrip(act, plane, h, rowBytes, zero, padTop, rows, masks, w, padLeft, wk, vbias, vmin, vmax, yc, ldy, 0, outW, oy0, oy1);
+        } else {
+          column(act, 2, true, carry, plane, h, rowBytes, zero, padTop, -padLeft, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, ldy, min(8, outW), oy0, oy1);
         }
-        for (; ox0 + 8 <= outW && 2 * ox0 + 16 - padLeft < w; ox0 += 8) {
-          step2(act, 2, rows, 2 * ox0 - padLeft, wk, vbias, vmin, vmax, yrow + (<usize>ox0 << 2), ldy, 8, false);
-        }
-        // a 4-output step where 4 of the row's outputs remain (56 → 28: every row's last step)
-        if (ox0 + 4 <= outW && 2 * ox0 + 8 - padLeft < w) {
-          step2(act, 1, rows, 2 * ox0 - padLeft, wk, vbias, vmin, vmax, yrow + (<usize>ox0 << 2), ldy, 4, false);
-          ox0 += 4;
-        }
+        ox0 = 8;
       }
-      for (; ox0 < outW; ox0 += 8) edgeStep(act, rows, masks, w, padLeft, wk, vbias, vmin, vmax, yrow, ldy, ox0, outW, two);
+      for (; ox0 + 8 <= outW && 2 * ox0 + 16 - padLeft < w; ox0 += 8) {
+        column(act, 2, false, carry, plane, h, rowBytes, zero, padTop, 2 * ox0 - padLeft, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax,
+          yc + (<usize>ox0 << 2), ldy, 8, oy0, oy1);
+      }
+      // a 4-output strip where 4 of the row's outputs remain (56 → 28: every row's last step)
+      if (ox0 + 4 <= outW && 2 * ox0 + 8 - padLeft < w) {
+        column(act, 1, false, carry, plane, h, rowBytes, zero, padTop, 2 * ox0 - padLeft, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax,
+          yc + (<usize>ox0 << 2), ldy, 4, oy0, oy1);
+        ox0 += 4;
+      }
+      for (; ox0 < outW; ox0 += 8) {
+        edgeStrip(act, plane, h, rowBytes, zero, padTop, rows, masks, w, padLeft, wk, vbias, vmin, vmax, yc, ldy, ox0, outW, oy0, oy1);
+      }
     }
     yc += outPlane;
   }
 }
 
+/** Output rows a strip runs down before the next strip: the band's input rows stay in L1. */
+const BAND: i32 = 8;
+
+/** The input row r, or the zero row when r lies outside [0, h). */
+// @ts-ignore: decorator
+@inline
+function rowAt(plane: usize, r: i32, h: i32, rowBytes: usize, zero: usize): usize {
+  return <u32>r < <u32>h ? plane + <usize>r * rowBytes : zero;
+}
+
 /**
- * The step of outputs ox0 … ox0+7 (one or two rows) in whichever form its columns need: masked
- * when a stored output's window reaches column w or a two-row step's loads would pass the slack
- * (c0 + 4 > w), `left` when it starts at column −1, else plain.
+ * Whether the step of outputs ox0 … ox0+7 needs masked loads: a stored output's window reaches
+ * column w, or its loads (up to column c0 + 19) would pass the 16 floats of slack (c0 + 4 > w).
+ */
+// @ts-ignore: decorator
+@inline
+function needsMask(ox0: i32, outW: i32, w: i32, padLeft: i32): bool {
+  const nr = min(8, outW - ox0);
+  return 2 * (ox0 + nr - 1) - padLeft + 2 >= w || ox0 * 2 - padLeft + 4 > w;
+}
+
+/**
+ * A strip of 8 (groups = 2) or 4 (groups = 1) outputs from column c0, run down output rows
+ * [oy0, oy1) of the plane, the first nr of each row stored (yt: the strip's column in output
+ * row 0). Output row oy reads input rows 2·oy − padTop + 0 … 2; the last of them is row 0 of
+ * output row oy + 1, so it is loaded and shuffled once for both (two row decodes per output
+ * row instead of three): its kernel-row-0 sum starts the next row's accumulators. Each output
+ * still sums its taps in (ky, kx) order from the bias. `left`: c0 = −1, the first output's
+ * column −1 reads as 0.
+ */
+// @ts-ignore: decorator
+@inline
+function column(
+  act: bool, groups: i32, left: bool, carry: usize, plane: usize, h: i32, rowBytes: usize, zero: usize, padTop: i32, c0: i32,
+  w00: v128, w01: v128, w02: v128, w10: v128, w11: v128, w12: v128, w20: v128, w21: v128, w22: v128, vbias: v128, vmin: v128, vmax: v128, yt: usize, ldy: usize, nr: i32, oy0: i32, oy1: i32,
+): void {
+  const off = <usize>c0 << 2;
+  let r = 2 * oy0 - padTop;
+  const p = rowAt(plane, r, h, rowBytes, zero) + off;
+  v128.store(carry, taps3(p, left, w00, w01, w02, vbias));
+  if (groups > 1) v128.store(carry, taps3(p + 32, false, w00, w01, w02, vbias), 16);
+  let yrow = yt + <usize>oy0 * ldy;
+  const nlo = min(4, nr);
+  for (let oy = oy0; oy < oy1; oy++) {
+    const p1 = rowAt(plane, r + 1, h, rowBytes, zero) + off;
+    const p2 = rowAt(plane, r + 2, h, rowBytes, zero) + off;
+    rows12(act, p1, p2, left, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, carry, yrow, nlo);
+    if (groups > 1 && nr > 4) rows12(act, p1 + 32, p2 + 32, false, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, carry + 16, yrow + 16, nr - 4);
+    yrow += ldy;
+    r += 2;
+  }
+}
+
+/**
+ * Kernel rows 1 and 2 of 4 outputs (input rows at p1, p2) added to their kernel-row-0 sum at
+ * `carry`, the first n stored at yt; the next output row's kernel-row-0 sum (row p2, from the
+ * bias) goes to `carry`. Through memory, not a value carried by the loop: V8 computed such a
+ * value only where the next iteration used it, keeping row p2's shuffled vectors live across
+ * the back edge (spilled); a store has to come first.
+ */
+// @ts-ignore: decorator
+@inline
+function rows12(
+  act: bool, p1: usize, p2: usize, left: bool, w00: v128, w01: v128, w02: v128, w10: v128, w11: v128, w12: v128, w20: v128, w21: v128, w22: v128, vbias: v128, vmin: v128, vmax: v128, carry: usize, yt: usize, n: i32,
+): void {
+  let acc = taps3(p1, left, w10, w11, w12, v128.load(carry));
+  acc = taps3(p2, left, w20, w21, w22, acc);
+  // row p2 again for the next row: the same loads and shuffles, which V8 does only once
+  v128.store(carry, taps3(p2, left, w00, w01, w02, vbias));
+  storeLanes(yt, clampIf(act, acc, vmin, vmax), n);
+}
+
+/** The strip of outputs ox0 … ox0+7 over output rows [oy0, oy1), one row at a time (edgeStep). */
+function edgeStrip(
+  act: bool, plane: usize, h: i32, rowBytes: usize, zero: usize, padTop: i32, rows: usize, masks: usize, w: i32, padLeft: i32,
+  wk: usize, vbias: v128, vmin: v128, vmax: v128, yc: usize, ldy: usize, ox0: i32, outW: i32, oy0: i32, oy1: i32,
+): void {
+  for (let oy = oy0; oy < oy1; oy++) {
+    // input rows 2·oy − padTop + 0 … 2 (the zero row outside the image)
+    const iy = oy * 2 - padTop;
+    for (let j = 0; j < 3; j++) store<u32>(rows + (<usize>j << 2), <u32>rowAt(plane, iy + j, h, rowBytes, zero));
+    edgeStep(act, rows, masks, w, padLeft, wk, vbias, vmin, vmax, yc + <usize>oy * ldy, ox0, outW);
+  }
+}
+
+/**
+ * One output row's step of outputs ox0 … ox0+7 (input rows at rows[0 … 2]) in whichever form
+ * its columns need: masked (needsMask), `left` when it starts at column −1, else plain.
  */
 // @ts-ignore: decorator
 @inline
 function edgeStep(
   act: bool, rows: usize, masks: usize, w: i32, padLeft: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128,
-  yrow: usize, ldy: usize, ox0: i32, outW: i32, two: bool,
+  yrow: usize, ox0: i32, outW: i32,
 ): void {
   const c0 = ox0 * 2 - padLeft;
   const yt = yrow + (<usize>ox0 << 2);
@@ -122,16 +226,13 @@ function edgeStep(
   // lanes of outputs past outW read whatever lies there and are dropped; only the stored
   // outputs' columns matter: column −1 in the first step (padLeft = 1), column w in the last
   // (padRight = 1, when 2·(outW − 1) − padLeft + 2 = w)
-  if (2 * (ox0 + nr - 1) - padLeft + 2 >= w || c0 + 4 > w) {
+  if (needsMask(ox0, outW, w, padLeft)) {
     setMasks(masks, c0, w);
     step1(act, rows, c0, wk, vbias, vmin, vmax, yt, nr, true, false, masks);
-    if (two) step1(act, rows + 8, c0, wk, vbias, vmin, vmax, yt + ldy, nr, true, false, masks);
   } else if (c0 < 0) {
-    if (two) step2(act, 2, rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, true);
-    else step1(act, rows, c0, wk, vbias, vmin, vmax, yt, nr, false, true, 0);
+    step1(act, rows, c0, wk, vbias, vmin, vmax, yt, nr, false, true, 0);
   } else {
-    if (two) step2(act, 2, rows, c0, wk, vbias, vmin, vmax, yt, ldy, nr, false);
-    else step1(act, rows, c0, wk, vbias, vmin, vmax, yt, nr, false, false, 0);
+    step1(act, rows, c0, wk, vbias, vmin, vmax, yt, nr, false, false, 0);
   }
 }
 
@@ -165,72 +266,6 @@ function taps3(p: usize, left: bool, vw0: v128, vw1: v128, vw2: v128, acc: v128)
 @inline
 function fma3(e: v128, o: v128, n: v128, vw0: v128, vw1: v128, vw2: v128, acc: v128): v128 {
   return fma(n, vw2, fma(o, vw1, fma(e, vw0, acc)));
-}
-
-/**
- * Two output rows (input rows at rows[0 … 4]), 8 (groups = 2) or 4 (groups = 1) outputs from
- * column c0, the first nr stored at yt and yt + ldy. Input row 2 — kernel row 2 of output row 0
- * and row 0 of output row 1 — is loaded and shuffled once for both: 5 row decodes instead of 6;
- * each output still sums its taps in (ky, kx) order. `left`: c0 = −1, the first output's column
- * −1 reads as 0.
- */
-// @ts-ignore: decorator
-@inline
-function step2(
-  act: bool, groups: i32, rows: usize, c0: i32, wk: usize, vbias: v128, vmin: v128, vmax: v128, yt: usize, ldy: usize,
-  nr: i32, left: bool,
-): void {
-  let vacc0x0123 = vbias;
-  let vacc0x4567 = vbias;
-  let vacc1x0123 = vbias;
-  let vacc1x4567 = vbias;
-  const off = <usize>c0 << 2;
-  for (let ky: usize = 0; ky < 2; ky++) {
-    const p = <usize>load<u32>(rows + (ky << 2)) + off;
-    const wr = wk + ky * 12;
-    const vw0 = v128.load32_splat(wr);
-    const vw1 = v128.load32_splat(wr, 4);
-    const vw2 = v128.load32_splat(wr, 8);
-    vacc0x0123 = taps3(p, left, vw0, vw1, vw2, vacc0x0123);
-    if (groups > 1) vacc0x4567 = taps3(p + 32, false, vw0, vw1, vw2, vacc0x4567);
-  }
-  {
-    const p = <usize>load<u32>(rows, 8) + off;
-    const va0 = v128.load32_splat(wk, 24);
-    const va1 = v128.load32_splat(wk, 28);
-    const va2 = v128.load32_splat(wk, 32);
-    const vb0 = v128.load32_splat(wk);
-    const vb1 = v128.load32_splat(wk, 4);
-    const vb2 = v128.load32_splat(wk, 8);
-    for (let g: usize = 0; g < <usize>groups; g++) {
-      const q = p + (g << 5);
-      const l0 = v128.load(q);
-      const l4 = v128.load(q, 16);
-      const l8 = v128.load(q, 32);
-      let e = v128.shuffle<f32>(l0, l4, 0, 2, 4, 6);
-      const o = v128.shuffle<f32>(l0, l4, 1, 3, 5, 7);
-      const n = v128.shuffle<f32>(e, l8, 1, 2, 3, 4);
-      if (left && g == 0) e = f32x4.replace_lane(e, 0, 0);
-      if (g == 0) {
-        vacc0x0123 = fma3(e, o, n, va0, va1, va2, vacc0x0123);
-        vacc1x0123 = fma3(e, o, n, vb0, vb1, vb2, vacc1x0123);
-      } else {
-        vacc0x4567 = fma3(e, o, n, va0, va1, va2, vacc0x4567);
-        vacc1x4567 = fma3(e, o, n, vb0, vb1, vb2, vacc1x4567);
-      }
-    }
-  }
-  for (let ky: usize = 1; ky < 3; ky++) {
-    const p = <usize>load<u32>(rows + (ky << 2), 8) + off;
-    const wr = wk + ky * 12;
-    const vw0 = v128.load32_splat(wr);
-    const vw1 = v128.load32_splat(wr, 4);
-    const vw2 = v128.load32_splat(wr, 8);
-    vacc1x0123 = taps3(p, left, vw0, vw1, vw2, vacc1x0123);
-    if (groups > 1) vacc1x4567 = taps3(p + 32, false, vw0, vw1, vw2, vacc1x4567);
-  }
-  storeLanes8(yt, clampIf(act, vacc0x0123, vmin, vmax), clampIf(act, vacc0x4567, vmin, vmax), nr);
-  storeLanes8(yt + ldy, clampIf(act, vacc1x0123, vmin, vmax), clampIf(act, vacc1x4567, vmin, vmax), nr);
 }
 
 /**
