@@ -158,12 +158,15 @@ forEachEngine((isa, engine) => {
       // the 3×3/2 and 2×2/2 kernels pool each plane with pmax and redo it with NaN-propagating max
       // when the sums of what they loaded are NaN: a NaN in each of the five rows a 3×3/2 two-row
       // step reads (row 3 shared by both outputs), at vector columns and at the scalar right edge;
-      // ±∞ in one plane (their sum is NaN: a redone plane) and planes with none
+      // in the top row at an odd column (no padding: the first step's row 0, which only that step
+      // reads, as the first of its rows — the others were summed by the step above); ±∞ in one
+      // plane (their sum is NaN: a redone plane) and planes with none
       const [C, H, W] = [8, 19, 37];
       const x = tensor([1, C, H, W], 'normal', 78);
       const at = (c: number, r: number, col: number) => (c * H + r) * W + col;
       for (let r = 1; r <= 5; r++) x.data[at(r - 1, r, 4 * r + 1)] = NaN;
       x.data[at(5, 12, 36)] = NaN;
+      x.data[at(7, 0, 5)] = NaN;
       x.data[at(6, 7, 9)] = Infinity;
       x.data[at(6, 10, 20)] = -Infinity;
       const e = await engine();
