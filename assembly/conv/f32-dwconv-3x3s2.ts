@@ -168,12 +168,15 @@ function column(
   if (groups > 1) v128.store(carry, taps3(p + 32, false, w00, w01, w02, vbias), 16);
   let yrow = yt + <usize>oy0 * ldy;
   const nlo = min(4, nr);
+  // kernel row 1 always lies in the image (padding ≤ 1); row 2 only passes it on the plane's
+  // last output row when padBottom = 1
+  let p1 = plane + <usize>(r + 1) * rowBytes + off;
   for (let oy = oy0; oy < oy1; oy++) {
-    const p1 = rowAt(plane, r + 1, h, rowBytes, zero) + off;
-    const p2 = rowAt(plane, r + 2, h, rowBytes, zero) + off;
+    const p2 = r + 2 < h ? p1 + rowBytes : zero + off;
     rows12(act, p1, p2, left, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, carry, yrow, nlo);
     if (groups > 1 && nr > 4) rows12(act, p1 + 32, p2 + 32, false, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, carry + 16, yrow + 16, nr - 4);
     yrow += ldy;
+    p1 += rowBytes << 1;
     r += 2;
   }
 }
