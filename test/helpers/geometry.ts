@@ -106,7 +106,7 @@ export const CONV2D_CASES: Conv2dCase[] = [
   { x: [1, 2, 34, 18], w: [2, 1, 3, 3], s: 2, p: 2, g: 2, act: 'relu6' },
   { x: [1, 3, 7, 2], w: [3, 1, 3, 3], s: 2, p: [1, 2], g: 3 },
   { x: [1, 2, 5, 31], w: [2, 1, 3, 3], s: 2, p: [0, 0, 0, 2], g: 2 },
-  // … a 4-wide output (the first strip's second vector dropped), 19 output rows (bands of 8, 8, 3)
+  // … a 4-wide output (the first strip's second vector dropped), 19 output rows (bands of 16 and 3)
   { x: [1, 3, 9, 8], w: [6, 1, 3, 3], s: 2, p: 1, g: 3 },
   { x: [1, 2, 37, 29], w: [2, 1, 3, 3], s: 2, p: 1, g: 2, act: 'relu' },
   // the depthwise 3×3 / 1 kernel (no padded copy): 4-row × 4-column steps (the first one at
