@@ -109,6 +109,10 @@ export const CONV2D_CASES: Conv2dCase[] = [
   // … a 4-wide output (the first strip's second vector dropped), 19 output rows (bands of 16 and 3)
   { x: [1, 3, 9, 8], w: [6, 1, 3, 3], s: 2, p: 1, g: 3 },
   { x: [1, 2, 37, 29], w: [2, 1, 3, 3], s: 2, p: 1, g: 2, act: 'relu' },
+  // … every strip form in one row (first, plain, 4-wide, masked) over a batch; padding on the
+  // left and bottom only (the last output row's third input row is the zero row)
+  { x: [2, 4, 20, 41], w: [4, 1, 3, 3], s: 2, p: 1, g: 4 },
+  { x: [1, 3, 10, 23], w: [3, 1, 3, 3], s: 2, p: [0, 1, 1, 0], g: 3 },
   // the depthwise 3×3 / 1 kernel (no padded copy): 4-row × 4-column steps (the first one at
   // column −1, plain ones, masked ones at the right edge), widths 1–9 and wide, heights not a
   // multiple of 4, padding 0 / 1 / asymmetric ([top, left, bottom, right]), multipliers, batches
