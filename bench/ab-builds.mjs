@@ -1,0 +1,56 @@
+// Two builds of simdconv side by side in one process, on depthwise 3×3 or 3×3 max-pool layers:
+// their calls alternate over interleaved rounds (engine tensors in and out, one thread), so a
+// slow spell of the machine hits both alike. Also checks that both give the same bits.
+//
+//   node --experimental-wasm-relaxed-simd bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js>
+//        [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--isa relaxed|simd] [--rounds 31]
+//
+// e.g. the build of an older commit: git worktree add /tmp/old <rev> && (cd /tmp/old && npm ci && npm run build)
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+
+const args = process.argv.slice(2);
+const flag = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const paths = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
+if (paths.length !== 2) {
+  console.error('usage: bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js> [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--isa relaxed|simd] [--rounds 31]');
+  process.exit(2);
+}
+const op = flag('--op', 'dw');
+const stride = Number(flag('--stride', '2'));
+const isa = flag('--isa', 'relaxed');
+const rounds = Number(flag('--rounds', '31'));
+const shapes = flag('--shapes', op === 'dw' ? '96x112,144x56,32x112' : '64x112,64x56').split(',').map((s) => s.split('x').map(Number));
+const [A, B] = await Promise.all(paths.map((p) => import(pathToFileURL(resolve(p)).href)));
+const engines = await Promise.all([A, B].map((m) => m.load({ isa, threads: 1 })));
+const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const ints = (n) => Float32Array.from({ length: n }, () => Math.round((Math.random() - 0.5) * 8));
+
+console.log(`A = ${paths[0]}, B = ${paths[1]}; ${isa}, one thread, resident tensors, ${rounds} interleaved rounds`);
+for (const [C, H] of shapes) {
+  const x = ints(C * H * H), w = ints(C * 9), b = ints(C);
+  const calls = engines.map((e) => {
+    const xt = e.tensor([1, C, H, H], x);
+    if (op === 'dw') {
+      const p = e.prepareConv2d({ shape: [C, 1, 3, 3], data: w }, { stride, padding: 1, groups: C, bias: b, algorithm: 'depthwise', inputShape: [1, C, H, H] });
+      const out = e.tensor(p.run(xt).shape);
+      return { run: () => p.run(xt, { out }), bits: () => p.run(xt).data };
+    }
+    const o = { kernelSize: 3, stride, padding: 1 };
+    const out = e.tensor(e.maxPool2d(xt, o).shape);
+    return { run: () => e.maxPool2d(xt, { ...o, out }), bits: () => e.maxPool2d(xt, o).data };
+  });
+  const [ba, bb] = calls.map((c) => c.bits());
+  const same = ba.length === bb.length && ba.every((v, i) => Object.is(v, bb[i]));
+  const n = Math.max(10, Math.floor(1e7 / (C * H * H)));
+  const t = [[], []];
+  for (let r = 0; r < rounds; r++) {
+    for (const k of r & 1 ? [0, 1] : [1, 0]) {
+      const s = performance.now();
+      for (let i = 0; i < n; i++) calls[k].run();
+      t[k].push((performance.now() - s) / n);
+    }
+  }
+  const [ma, mb] = t.map(median);
+  console.log(`${op} ${C}×${H}² s${stride}: A ${ma.toFixed(4)} ms, B ${mb.toFixed(4)} ms (medians), B/A ${(mb / ma).toFixed(3)}; ${same ? 'same bits' : 'DIFFERENT BITS'}`);
+}
