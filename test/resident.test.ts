@@ -68,8 +68,9 @@ async function expectResidentModes(e: Engine, c: OpCase): Promise<void> {
   const before = e.reservedBytes;
   const xt = e.tensor(c.x.shape, c.x.data);
   const out = e.tensor(want.shape);
-  const guard = guardAfter(e, out, c.name);
+  let guard: ReturnType<typeof guardAfter> | undefined;
   try {
+    guard = guardAfter(e, out, c.name);
     expectSameBits(await c.call(e, xt, {}), plain, `${c.name}: input tensor`);
     for (const input of [c.x, xt]) {
       out.data.fill(NaN);
@@ -87,7 +88,7 @@ async function expectResidentModes(e: Engine, c: OpCase): Promise<void> {
   } finally {
     xt.dispose();
     out.dispose();
-    guard.dispose();
+    guard?.dispose();
   }
   expect(e.reservedBytes, 'bytes held once the tensors are disposed').toBe(before);
 }

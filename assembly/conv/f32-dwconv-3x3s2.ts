@@ -277,7 +277,7 @@ function fma3(e: v128, o: v128, n: v128, vw0: v128, vw1: v128, vw2: v128, acc: v
 
 /**
  * One output row (input rows at rows[0 … 2]), 8 outputs from column c0, stored at yt; `masked`:
- * lanes whose column lies outside the input read as 0 (masks from setMasks); `left`: c0 = −1, as in step2.
+ * lanes whose column lies outside the input read as 0 (masks from setMasks); `left`: c0 = −1, its lane 0 of the kx = 0 taps reads as 0.
  */
 // @ts-ignore: decorator
 @inline
