@@ -15,21 +15,22 @@ export function fma(a: v128, b: v128, acc: v128): v128 {
 
 /**
  * min(max(v, vmin), vmax) lane-wise, NaN staying NaN: a lane is replaced only where it
- * compares below vmin or above vmax, which a NaN never does. Compare + bitselect is 4
- * instructions, where V8 lowers each NaN-propagating f32x4.min/max to a 5–6 instruction fix-up
- * sequence on x86 — it showed in kernels with short reductions (depthwise, pooling).
+ * compares below vmin or above vmax, which a NaN never does (−0 stays −0 against a bound of 0).
+ * Wasm's pseudo-min/max are exactly that — pmax(v, vmin) = v < vmin ? vmin : v,
+ * pmin(lo, vmax) = vmax < lo ? vmax : lo — and V8 lowers each to one maxps / minps on x86
+ * (compare + bitselect, used before, was 4 instructions each; the NaN-propagating f32x4.min/max
+ * are 5–6-instruction fix-up sequences).
  */
 // @ts-ignore: decorator
 @inline
 export function clamp(v: v128, vmin: v128, vmax: v128): v128 {
-  const lo = v128.bitselect(vmin, v, f32x4.lt(v, vmin));
-  return v128.bitselect(vmax, lo, f32x4.gt(lo, vmax));
+  return f32x4.pmin(f32x4.pmax(v, vmin), vmax);
 }
 
 /**
  * clamp(v, vmin, vmax) when `act`, else v: kernels pass a constant and compile both forms, taking
  * the one without when the bounds are [−∞, +∞] (no activation: the clamp would change no bit,
- * NaN and −0 included), which saves its 4–8 instructions per stored vector.
+ * NaN and −0 included), which saves its two instructions per stored vector.
  */
 // @ts-ignore: decorator
 @inline

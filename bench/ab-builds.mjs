@@ -3,7 +3,11 @@
 // slow spell of the machine hits both alike. Also checks that both give the same bits.
 //
 //   node --experimental-wasm-relaxed-simd bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js>
-//        [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--isa relaxed|simd] [--rounds 31]
+//        [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--isa relaxed|simd] [--rounds 31] [--out tensor|array]
+//        [--act none|relu|relu6]
+//
+// --out array: the output comes back as a fresh Float32Array (the input stays an engine tensor) —
+// the benchmark's "tensor in" condition, which also times the copy out of wasm memory.
 //
 // e.g. the build of an older commit: git worktree add /tmp/old <rev> && (cd /tmp/old && npm ci && npm run build)
 import { pathToFileURL } from 'node:url';
@@ -13,32 +17,35 @@ const args = process.argv.slice(2);
 const flag = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const paths = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
 if (paths.length !== 2) {
-  console.error('usage: bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js> [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--isa relaxed|simd] [--rounds 31]');
+  console.error('usage: bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js> [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--isa relaxed|simd] [--rounds 31] [--out tensor|array] [--act none|relu|relu6]');
   process.exit(2);
 }
 const op = flag('--op', 'dw');
 const stride = Number(flag('--stride', '2'));
 const isa = flag('--isa', 'relaxed');
 const rounds = Number(flag('--rounds', '31'));
+const outMode = flag('--out', 'tensor');
+const activation = flag('--act', 'none');
+if (outMode !== 'tensor' && outMode !== 'array') throw new Error(`--out: expected tensor or array, got ${outMode}`);
 const shapes = flag('--shapes', op === 'dw' ? '96x112,144x56,32x112' : '64x112,64x56').split(',').map((s) => s.split('x').map(Number));
 const [A, B] = await Promise.all(paths.map((p) => import(pathToFileURL(resolve(p)).href)));
 const engines = await Promise.all([A, B].map((m) => m.load({ isa, threads: 1 })));
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const ints = (n) => Float32Array.from({ length: n }, () => Math.round((Math.random() - 0.5) * 8));
 
-console.log(`A = ${paths[0]}, B = ${paths[1]}; ${isa}, one thread, resident tensors, ${rounds} interleaved rounds`);
+console.log(`A = ${paths[0]}, B = ${paths[1]}; ${isa}, one thread, ${outMode === 'tensor' ? 'resident tensors' : 'engine tensor in, fresh array out'}, ${rounds} interleaved rounds`);
 for (const [C, H] of shapes) {
   const x = ints(C * H * H), w = ints(C * 9), b = ints(C);
   const calls = engines.map((e) => {
     const xt = e.tensor([1, C, H, H], x);
     if (op === 'dw') {
-      const p = e.prepareConv2d({ shape: [C, 1, 3, 3], data: w }, { stride, padding: 1, groups: C, bias: b, algorithm: 'depthwise', inputShape: [1, C, H, H] });
+      const p = e.prepareConv2d({ shape: [C, 1, 3, 3], data: w }, { stride, padding: 1, groups: C, bias: b, activation, algorithm: 'depthwise', inputShape: [1, C, H, H] });
       const out = e.tensor(p.run(xt).shape);
-      return { run: () => p.run(xt, { out }), bits: () => p.run(xt).data };
+      return { run: outMode === 'tensor' ? () => p.run(xt, { out }) : () => p.run(xt), bits: () => p.run(xt).data };
     }
     const o = { kernelSize: 3, stride, padding: 1 };
     const out = e.tensor(e.maxPool2d(xt, o).shape);
-    return { run: () => e.maxPool2d(xt, { ...o, out }), bits: () => e.maxPool2d(xt, o).data };
+    return { run: outMode === 'tensor' ? () => e.maxPool2d(xt, { ...o, out }) : () => e.maxPool2d(xt, o), bits: () => e.maxPool2d(xt, o).data };
   });
   const [ba, bb] = calls.map((c) => c.bits());
   const same = ba.length === bb.length && ba.every((v, i) => Object.is(v, bb[i]));
@@ -52,5 +59,5 @@ for (const [C, H] of shapes) {
     }
   }
   const [ma, mb] = t.map(median);
-  console.log(`${op} ${C}×${H}² s${stride}: A ${ma.toFixed(4)} ms, B ${mb.toFixed(4)} ms (medians), B/A ${(mb / ma).toFixed(3)}; ${same ? 'same bits' : 'DIFFERENT BITS'}`);
+  console.log(`${op} ${C}×${H}² s${stride}${activation === 'none' ? '' : ` ${activation}`}: A ${ma.toFixed(4)} ms, B ${mb.toFixed(4)} ms (medians), B/A ${(mb / ma).toFixed(3)}; ${same ? 'same bits' : 'DIFFERENT BITS'}`);
 }
