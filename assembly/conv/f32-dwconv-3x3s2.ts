@@ -7,8 +7,8 @@
  * Tap (ky, kx) of outputs ox0 … ox0+7 reads input columns c0 + kx + 2j (c0 = 2·ox0 − padLeft,
  * j = 0 … 7). Per input row and 4 outputs three loads give columns c0 … c0+11, shuffled into the
  * even, odd and shifted-even lanes of the row's three taps (taps3). (Two loads and a shuffle per
- * tap instead: 20 % slower, 0.163 vs 0.13 ms on 144×56².) Each output sums its taps in (ky, kx)
- * order from the bias, as the reference does.
+ * tap instead: 20 % slower, 0.163 vs 0.13 ms on 144×56².) Each output sums the bias and kernel
+ * row 0 in order, kernel rows 1 and 2 each as a chain of its own, then adds the three (rows12).
  * The plane is computed in bands of BAND output rows, each band as strips of 8 outputs (column)
  * run down its rows: output row oy's last input row is the next row's first, so each input row
  * is loaded and shuffled once per strip and band instead of 2.5 times per output row pair — two
@@ -155,9 +155,8 @@ function needsMask(ox0: i32, outW: i32, w: i32, padLeft: i32): bool {
  * [oy0, oy1) of the plane, the first nr of each row stored (yt: the strip's column in output
  * row 0). Output row oy reads input rows 2·oy − padTop + 0 … 2; the last of them is row 0 of
  * output row oy + 1, so it is loaded and shuffled once for both (two row decodes per output
- * row instead of three): its kernel-row-0 sum starts the next row's accumulators. Each output
- * still sums its taps in (ky, kx) order from the bias. `left`: c0 = −1, the first output's
- * column −1 reads as 0.
+ * row instead of three): its kernel-row-0 sum starts the next row's accumulators (rows12).
+ * `left`: c0 = −1, the first output's column −1 reads as 0.
  */
 // @ts-ignore: decorator
 @inline
@@ -187,7 +186,11 @@ function column(
 
 /**
  * Kernel rows 1 and 2 of 4 outputs (input rows at p1, p2) added to their kernel-row-0 sum at
- * `carry`, the first n stored at yt; the next output row's kernel-row-0 sum (row p2, from the
+ * `carry`, the first n stored at yt. Each row's three taps are a chain of their own, added last:
+ * an output's dependent chain is two adds after the carry instead of six multiply-adds (relaxed,
+ * resident, same-process A/B against the single chain: 0.96–0.99× the time on 96×112², 144×56²
+ * and 32×112²; simd 0.97–0.99×; same bits on integer data, a different rounding order otherwise,
+ * within the dot-product bound). the next output row's kernel-row-0 sum (row p2, from the
  * bias) goes to `carry`. Through memory, not a value carried by the loop: V8 computed such a
  * value only where the next iteration used it, keeping row p2's shuffled vectors live across
  * the back edge (spilled); a store has to come first.
@@ -197,8 +200,9 @@ function column(
 function rows12(
   act: bool, p1: usize, p2: usize, left: bool, w00: v128, w01: v128, w02: v128, w10: v128, w11: v128, w12: v128, w20: v128, w21: v128, w22: v128, vbias: v128, vmin: v128, vmax: v128, carry: usize, yt: usize, n: i32,
 ): void {
-  let acc = taps3(p1, left, w10, w11, w12, v128.load(carry));
-  acc = taps3(p2, left, w20, w21, w22, acc);
+  const r1 = taps3(p1, left, w10, w11, w12, vbias, false);
+  const r2 = taps3(p2, left, w20, w21, w22, vbias, false);
+  const acc = f32x4.add(f32x4.add(v128.load(carry), r1), r2);
   // row p2 again for the next row: the same loads and shuffles, which V8 does only once
   v128.store(carry, taps3(p2, left, w00, w01, w02, vbias));
   storeLanes(yt, clampIf(act, acc, vmin, vmax), n);
@@ -253,11 +257,12 @@ function even4(p: usize): v128 {
 /**
  * acc + w0·x[c+2j] + w1·x[c+2j+1] + w2·x[c+2j+2] for j = 0 … 3, p = &x[c]: three loads give
  * columns c … c+11, shuffles the even, odd and shifted-even lanes (one set of loads for the three
- * taps of a row); `left`: column c (= −1) reads as 0.
+ * taps of a row); `left`: column c (= −1) reads as 0. `addAcc` false: the sum starts from the
+ * first product and acc is not read.
  */
 // @ts-ignore: decorator
 @inline
-function taps3(p: usize, left: bool, vw0: v128, vw1: v128, vw2: v128, acc: v128): v128 {
+function taps3(p: usize, left: bool, vw0: v128, vw1: v128, vw2: v128, acc: v128, addAcc: bool = true): v128 {
   const l0 = v128.load(p);
   const l4 = v128.load(p, 16);
   const l8 = v128.load(p, 32);
@@ -265,6 +270,7 @@ function taps3(p: usize, left: bool, vw0: v128, vw1: v128, vw2: v128, acc: v128)
   const o = v128.shuffle<f32>(l0, l4, 1, 3, 5, 7);
   const n = v128.shuffle<f32>(e, l8, 1, 2, 3, 4);
   if (left) e = f32x4.replace_lane(e, 0, 0);
+  if (!addAcc) return fma(n, vw2, fma(o, vw1, f32x4.mul(e, vw0)));
   return fma3(e, o, n, vw0, vw1, vw2, acc);
 }
 
