@@ -166,6 +166,7 @@ async function main(a) {
     command: ['node', ...process.execArgv, 'bench/cli.mjs', ...process.argv.slice(2)].join(' '),
     machine: {
       cpu: cpus[0]?.model?.trim() ?? 'unknown',
+      cpuId: cpuId(),
       cores: cpus.length,
       totalMemGiB: Math.round(os.totalmem() / 2 ** 30),
       platform: `${os.platform()} ${os.release()} ${os.arch()}`,
@@ -218,6 +219,21 @@ function gitDescribe() {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     return `${head}${dirty ? '+dirty' : ''}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * "family 25 model 1 stepping 1" from /proc/cpuinfo (Linux), else null: VMs report a bare
+ * "AMD EPYC" as the model name, and runs on different CPU generations are not comparable.
+ */
+function cpuId() {
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (/** @type {string} */ name) => info.match(new RegExp(`^${name}\\s*: (.*)$`, 'm'))?.[1]?.trim();
+    const family = field('cpu family');
+    return family === undefined ? null : `family ${family} model ${field('model')} stepping ${field('stepping')}`;
   } catch {
     return null;
   }
