@@ -55,9 +55,7 @@ export class EngineTensor implements Tensor {
 
   /** A copy of the elements in an ordinary Float32Array (stays valid whatever the engine does). */
   toArray(): Float32Array {
-    const copy = new Float32Array(this.length);
-    copy.set(this.data);
-    return copy;
+    return new Float32Array(this.data);
   }
 
   /** Frees the block (once the calls in flight that use it are done). Idempotent. */
