@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { convShape, poolShape, numel } from './shapes.mjs';
 
 /** Network files in report order. */
-const FILES = ['lenet5.json', 'small-cnns.json', 'resnet18.json', 'mobilenetv2.json', 'misc.json'];
+const FILES = ['lenet5.json', 'small-cnns.json', 'resnet18.json', 'mobilenetv2.json', 'mobilenetv3.json', 'misc.json'];
 
 /**
  * @typedef {'conv2d' | 'maxPool2d' | 'avgPool2d' | 'globalAvgPool2d'} LayerOp
