@@ -3,41 +3,18 @@
 //
 //   node --experimental-wasm-relaxed-simd bench/ceiling.mjs
 //
-// 1. Register-resident peaks: 12 independent accumulator chains of f32x4.relaxed_madd (a fused
-//    multiply-add where V8 emits one) and of f32x4.mul + f32x4.add (what a SIMD128 build without
-//    relaxed SIMD, XNNPACK's in TF.js 4.22 among them, can use), compiled here from the source
-//    below with the project's AssemblyScript.
+// 1. Register-resident peaks of f32x4.relaxed_madd and of f32x4.mul + f32x4.add (bench/peaks.mjs,
+//    which every full benchmark run also records at its start and end).
 // 2. simdconv's pointwise GEMM (f32_conv2d_gemm, 4×8 tile, packed weights, bias + clamp
 //    epilogue) called straight on the built wasm module (build/simdconv.<isa>.wasm), for the
 //    suite's 1×1 layers: the kernel alone, no validation, no copies.
 // Prints GFLOP/s (median of repeated calls) and each kernel's fraction of its build's peak.
-import asc from 'assemblyscript/dist/asc.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { relaxedSupported } from './simdconv.mjs';
-
-const CHAINS = 12;
-const peakSource = (/** @type {string} */ name, /** @type {(a: string) => string} */ step) => `
-export function ${name}(n: i32, s: f32): f32 {
-  const b = f32x4.splat(s);
-  const c = f32x4.splat(0.999);
-  ${Array.from({ length: CHAINS }, (_, i) => `let a${i} = f32x4.splat(${i + 1});`).join(' ')}
-  for (let i = 0; i < n; i++) {
-    ${Array.from({ length: CHAINS }, (_, i) => `a${i} = ${step(`a${i}`)};`).join(' ')}
-  }
-  let s0 = a0;
-  ${Array.from({ length: CHAINS - 1 }, (_, i) => `s0 = f32x4.add(s0, a${i + 1});`).join(' ')}
-  return f32x4.extract_lane(s0, 0);
-}`;
+import { registerPeaks, CHAINS } from './peaks.mjs';
 
 const relaxed = relaxedSupported();
-const source = peakSource('muladd', (a) => `f32x4.add(f32x4.mul(${a}, c), b)`)
-  + (relaxed ? peakSource('fma', (a) => `f32x4.relaxed_madd(${a}, c, b)`) : '');
-const compiled = await asc.compileString(source, {
-  optimizeLevel: 3, runtime: 'stub', enable: relaxed ? ['simd', 'relaxed-simd'] : ['simd'],
-});
-if (compiled.error || !compiled.binary) throw new Error(`asc: ${compiled.error?.message}\n${compiled.stderr.toString()}`);
-const peaks = /** @type {any} */ ((await WebAssembly.instantiate(compiled.binary)).instance.exports);
 
 /** Median ms of `reps` calls after `warm` warm-up calls. @param {() => void} f */
 function median(f, reps = 15, warm = 3) {
@@ -47,16 +24,9 @@ function median(f, reps = 15, warm = 3) {
   return t.sort((a, b) => a - b)[reps >> 1];
 }
 
-const ITER = 5_000_000;
-/** @type {Record<string, number>} */
-const peak = {};
-for (const name of relaxed ? ['muladd', 'fma'] : ['muladd']) {
-  const ms = median(() => peaks[name](ITER, 0.001), 7, 2);
-  peak[name] = (ITER * CHAINS * 8) / (ms * 1e6); // 4 lanes × (mul + add)
-}
-
+const peak = await registerPeaks(relaxed);
 console.log(`register-resident peak, ${CHAINS} chains: f32x4.mul + f32x4.add ${peak.muladd.toFixed(1)} GFLOP/s`
-  + (relaxed ? `; f32x4.relaxed_madd ${peak.fma.toFixed(1)} GFLOP/s` : ' (relaxed SIMD not validated: run with --experimental-wasm-relaxed-simd)'));
+  + (peak.fma !== null ? `; f32x4.relaxed_madd ${peak.fma.toFixed(1)} GFLOP/s` : ' (relaxed SIMD not validated: run with --experimental-wasm-relaxed-simd)'));
 
 // simdconv's pointwise GEMM on the raw module
 const LAYERS = [
@@ -90,7 +60,7 @@ for (const isa of relaxed ? ['simd', 'relaxed'] : ['simd']) {
       at.packed, l.m, 0, p, offsets, at.y, -Infinity, Infinity, 0, p);
     const ms = median(run, 41, 5);
     const gflops = (2 * l.m * k * p) / (ms * 1e6);
-    const of = isa === 'relaxed' ? peak.fma : peak.muladd;
+    const of = isa === 'relaxed' ? /** @type {number} */ (peak.fma) : peak.muladd;
     console.log(`  ${isa.padEnd(7)} ${l.name.padEnd(66)} ${ms.toFixed(3)} ms  ${gflops.toFixed(1)} GFLOP/s  = ${(100 * gflops / of).toFixed(0)} % of the ${isa === 'relaxed' ? 'FMA' : 'mul+add'} peak`);
   }
 }

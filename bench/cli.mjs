@@ -10,6 +10,7 @@ import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { relaxedSupported } from './simdconv.mjs';
+import { registerPeaks } from './peaks.mjs';
 import { SLOW_MS } from './timing.mjs';
 
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
@@ -110,6 +111,10 @@ async function main(a) {
   const date = new Date().toISOString();
   if (loadStart[0] > 0.7) log(`note: load average ${loadStart.map((x) => x.toFixed(2)).join(' ')} — other work is running; timings will be noisy`);
 
+  // the machine's state: its register-resident SIMD peaks at the start and the end of the run
+  const peaksStart = await registerPeaks(relaxedSupported());
+  log(`register-resident peaks: mul + add ${peaksStart.muladd.toFixed(1)} GFLOP/s, FMA ${peaksStart.fma?.toFixed(1) ?? '—'} GFLOP/s`);
+
   const reference = await loadReference();
   if (reference.source !== 'dist/reference/index.js') log(`note: ${reference.source} stands in for the reference (dist/reference/index.js not built)`);
   const engines = await loadEngines(/** @type {('simd' | 'relaxed')[]} */ (a.builds));
@@ -153,6 +158,7 @@ async function main(a) {
     overhead = await measureOverhead({ builds: engines.builds, peers, budgetMs: Math.min(budgetMs, 300), log });
   }
   const sizes = wasmSizes();
+  const peaksEnd = await registerPeaks(relaxedSupported());
   const elapsed = (performance.now() - t0) / 1000;
 
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -174,6 +180,7 @@ async function main(a) {
       v8: process.versions.v8,
       loadavgStart: loadStart,
       loadavgEnd: os.loadavg(),
+      peaks: { start: peaksStart, end: peaksEnd },
     },
     git: gitDescribe(),
     simdconv: { version: pkg.version },

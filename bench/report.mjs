@@ -145,6 +145,7 @@ export function markdownReport(run) {
   out.push(`- **Date**: ${run.date}`);
   out.push(`- **Command**: \`${run.command}\``);
   out.push(`- **Machine**: ${m.cpu}${m.cpuId ? ` (${m.cpuId})` : ''}, ${m.cores} logical cores, ${m.totalMemGiB} GiB, ${m.platform}`);
+  if (m.peaks) out.push(`- **Register-resident SIMD peaks** (bench/peaks.mjs, 12 chains) at start / end: f32x4.mul + add ${m.peaks.start.muladd.toFixed(1)} / ${m.peaks.end.muladd.toFixed(1)} GFLOP/s, f32x4.relaxed_madd ${m.peaks.start.fma?.toFixed(1) ?? '—'} / ${m.peaks.end.fma?.toFixed(1) ?? '—'} GFLOP/s — the VM's speed moves from hour to hour; compare runs only with these in view`);
   out.push(`- **Runtime**: Node ${m.node} (V8 ${m.v8}); load average at start ${m.loadavgStart.map((/** @type {number} */ x) => x.toFixed(2)).join(' ')}, at end ${m.loadavgEnd.map((/** @type {number} */ x) => x.toFixed(2)).join(' ')}`);
   out.push(`- **simdconv**: ${run.simdconv.version}${run.git ? ` (git ${run.git})` : ''}; builds: ${run.builds.map((/** @type {any} */ b) => `${b.isa} ${b.available ? '✓' : `✗ (${b.error})`}`).join(', ')}; reference: ${run.reference.source}`);
   out.push(`- **Peers**: ${run.peers.map((/** @type {any} */ p) => p.available ? `${p.label} ${p.info.version} (${p.info.wasmFile}, SIMD ${p.info.simd ? 'yes' : 'no'}, ${p.info.threads} thread)` : `${p.label} ✗ (${p.error})`).join('; ')}`);
