@@ -37,7 +37,7 @@ export async function registerPeaks(relaxed) {
       optimizeLevel: 3, runtime: 'stub', enable: relaxed ? ['simd', 'relaxed-simd'] : ['simd'],
     });
     if (compiled.error || !compiled.binary) throw new Error(`asc: ${compiled.error?.message}\n${compiled.stderr.toString()}`);
-    return (await WebAssembly.instantiate(compiled.binary)).instance.exports;
+    return /** @type {any} */ (await WebAssembly.instantiate(compiled.binary)).instance.exports;
   })();
   const ex = await compiledExports;
   /** @param {string} name */
