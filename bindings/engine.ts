@@ -504,9 +504,10 @@ export class SimdConvEngine implements Engine {
       out.set(view);
       return { data: out, shape };
     }
-    // the copy constructor, not view.slice() (V8's slice of a view on wasm memory was ≈ 6× slower,
-    // 1.8 MB: 0.24 ms vs 0.075 ms) nor a zeroed fresh array overwritten by set() (a fresh output
-    // took 0.75–1.02× the time with the constructor, mostly ≈ 0.9×, bench/ab-builds.mjs --out array, Node 20)
+    // the copy constructor: not view.slice() (V8's slice of a view on wasm memory was ≈ 6× slower,
+    // 1.8 MB: 0.24 vs 0.075 ms), nor a zeroed fresh array overwritten by set() (calls returning a
+    // fresh output took 0.75–1.02× the time with the constructor, mostly ≈ 0.9×; Node 20,
+    // bench/ab-builds.mjs --out array)
     return { data: new Float32Array(view), shape };
   }
 }

@@ -5,11 +5,12 @@
  * in registers.
  *
  * A step computes 4 output rows × 4 outputs, with the channel's 9 weights, at most 3 open
- * accumulators and one input row's loaded vectors and sums live (V8 gives 15 v128 registers). The 6 input rows under the step are each loaded once per kx (unaligned
- * loads at columns c0 + kx … c0 + kx + 3, c0 = ox0 − padLeft) and feed every output row whose
- * window covers them: input row j adds tap (j − i, kx) to output row i. An output sums the bias
- * and kernel row 0 in order, then adds kernel row 1's and row 2's sums, each a chain of its own
- * (row3), and is stored as soon as it is complete: its dependent chain is 3 multiply-adds and 2
+ * accumulators and one input row's loaded vectors and sums live (V8 gives 15 v128 registers).
+ * The 6 input rows under the step are each loaded once per kx (unaligned loads at columns
+ * c0 + kx … c0 + kx + 3, c0 = ox0 − padLeft) and feed every output row whose window covers
+ * them: input row j adds tap (j − i, kx) to output row i. An output sums the bias and kernel
+ * row 0 in order, then adds kernel row 1's and row 2's sums, each a chain of its own (row3),
+ * and is stored as soon as it is complete: its dependent chain is 3 multiply-adds and 2
  * adds instead of 9 multiply-adds (same-process A/B against the single chain, resident: relaxed
  * 32×112² 0.985×, 144×56² 0.985×, 96×28² 0.89× the time; simd 0.92–0.96×; with relu6 0.92–0.97×).
  * Same bits on integer data; otherwise a different rounding order, within the dot-product bound.
@@ -148,8 +149,7 @@ function step(
 ): void {
   // input row j: starts output row j (ky 0, from the bias), and adds its ky 1 sum to output row
   // j − 1 and its ky 2 sum to output row j − 2, which is then complete and stored
-  const q0 = row3(p0, left, masked, masks, w00, w01, w02, vbias, true);
-  let a0 = q0;
+  let a0 = row3(p0, left, masked, masks, w00, w01, w02, vbias, true);
   // row 1
   let a1 = row3(p1, left, masked, masks, w00, w01, w02, vbias, true);
   a0 = f32x4.add(a0, row3(p1, left, masked, masks, w10, w11, w12, vbias, false));

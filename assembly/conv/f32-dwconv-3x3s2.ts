@@ -199,7 +199,7 @@ function column(
  * an output's dependent chain is two adds after the carry instead of six multiply-adds (relaxed,
  * resident, same-process A/B against the single chain: 0.96–0.99× the time on 96×112², 144×56²
  * and 32×112²; simd 0.97–0.99×; same bits on integer data, a different rounding order otherwise,
- * within the dot-product bound). the next output row's kernel-row-0 sum (row p2, from the
+ * within the dot-product bound). The next output row's kernel-row-0 sum (row p2, from the
  * bias) goes to `carry`. Through memory, not a value carried by the loop: V8 computed such a
  * value only where the next iteration used it, keeping row p2's shuffled vectors live across
  * the back edge (spilled); a store has to come first.
