@@ -8,7 +8,7 @@
  */
 import type { Heap } from './memory.js';
 import { Scratch } from './memory.js';
-import { autoWinograd, chooseConvKernel, isDepthwise, isWinograd, panelColumns, type ConvKernel } from './plan.js';
+import { autoWinograd, chooseConvKernel, depthwiseC4, isDepthwise, isWinograd, panelColumns, type ConvKernel } from './plan.js';
 import { COST } from './threads/cost.js';
 import { DIRECT, DWCONV, DWCONV_3X3, GEMM, WINOGRAD, WINOGRAD_TMP_BYTES, type Job } from './threads/jobs.js';
 import type { KernelExports } from './wasm.js';
@@ -283,16 +283,19 @@ export class ConvLayer {
     this.ensureRaw();
     if (p.kH === 3 && p.kW === 3 && p.sH === p.sW && p.sH <= 2 && p.dH === 1 && p.dW === 1 &&
       Math.max(p.padTop, p.padLeft, p.padBottom, p.padRight) <= 1) {
-      // reads the input in place: no padded copy, a few rows of scratch per thread
-      const nt = threads(p.macs * COST.dwMac, p.K);
-      const floats = p.sH === 1 ? this.k.f32_dwconv_3x3s1_scratch(p.W) : this.k.f32_dwconv_3x3s2_scratch(p.W);
+      // reads the input in place: no padded copy, a few rows of scratch per thread; or, stride 1
+      // on small planes, one 4-channel interleaved copy per thread (f32_dwconv_3x3s1_c4)
+      const c4 = p.sH === 1 && depthwiseC4(p);
+      const nt = threads(p.macs * COST.dwMac, c4 ? Math.ceil(p.K / 4) : p.K);
+      const floats = c4 ? this.k.f32_dwconv_3x3s1_c4_scratch(p.H, p.W)
+        : p.sH === 1 ? this.k.f32_dwconv_3x3s1_scratch(p.W) : this.k.f32_dwconv_3x3s2_scratch(p.W);
       const bufBytes = Heap16(floats * 4);
       const buf = scratch.alloc(bufBytes * nt, 'workspace', true);
       return {
         def: DWCONV_3X3,
         nt,
         args: {
-          stride: p.sH, x, imageBytes: p.C * p.H * p.W * 4, N: p.N, C: p.C, H: p.H, W: p.W, padTop: p.padTop, padLeft: p.padLeft,
+          stride: p.sH, c4: c4 ? 1 : 0, x, imageBytes: p.C * p.H * p.W * 4, N: p.N, C: p.C, H: p.H, W: p.W, padTop: p.padTop, padLeft: p.padLeft,
           buf, bufBytes, weight: this.raw, bias: this.bias, mult: p.kPerGroup, outH: p.outH, outW: p.outW, y,
           outImageBytes: p.K * p.outH * p.outW * 4, actMin: p.actMin, actMax: p.actMax,
         },

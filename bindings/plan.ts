@@ -62,6 +62,35 @@ export function isPointwise(p: Conv2dParams): boolean {
 }
 
 /**
+ * Largest input plane (H·W) on which stride-1 3×3 depthwise runs 4 channels at a time
+ * (f32_dwconv_3x3s1_c4, which interleaves 4 channels' planes and computes pixels of the 4 per
+ * vector) instead of along each plane's rows (f32_dwconv_3x3s1, 4-wide steps with edge cases at
+ * both ends of a row, 4-row steps). The two give the same bits. Time of the 4-channel form over
+ * the row form (`node --experimental-wasm-relaxed-simd bench/dw-c4.mjs`: same process, resident
+ * tensors, interleaved rounds), relaxed without activation / simd with relu6: 960 @7² 0.64 /
+ * 0.81; 64 @10² 0.70; 384 @14² 0.66; 576 @14² 0.73 / 0.88; 256 @16² 0.85 / 1.02; 192 @20² 0.89 /
+ * 1.12; 128 @24² 0.88–1.02 / 1.13; 192 @28² 1.11–1.14 / 1.17; 144 @56² 1.24; 32 @112² 1.12 —
+ * on larger planes the interleaving copy costs more than the row form's edges.
+ */
+let dwC4MaxPlane = 16 * 16;
+
+/** Whether stride-1 3×3 depthwise (of the in-place kind) runs 4 channels at a time. */
+export function depthwiseC4(p: Pick<Conv2dParams, 'H' | 'W'>): boolean {
+  return p.H * p.W <= dwC4MaxPlane;
+}
+
+/**
+ * For tests and benchmarks only (not exported by the package): moves that plane-size edge, so
+ * both forms can be run on the same shapes (0: always the row form; Infinity: always the
+ * 4-channel form). Returns the previous value.
+ */
+export function setDepthwiseC4MaxPlane(n: number): number {
+  const old = dwC4MaxPlane;
+  dwC4MaxPlane = n;
+  return old;
+}
+
+/**
  * Fewest input channels for Winograd F(2×2, 3×3), forced or not. Below, the transforms cost more
  * than they save, and its rounding error comes close to the dot-product bound that every
  * algorithm keeps on random data (DESIGN.md): worst error / bound over N(0,1) data, 3×3 p1 on

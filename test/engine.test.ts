@@ -11,9 +11,10 @@ import { forEachEngine } from './helpers/engines.js';
 import { conv1dAbsTerms, conv2dAbsTerms, expectBitExact, expectWithinBounds, expectWithinDotBound, gamma } from './helpers/expect.js';
 import {
   AVG_POOL_CASES, CONV1D_CASES, CONV2D_CASES, GLOBAL_POOL_SHAPES, MAX_POOL_CASES, RELU_SHAPES,
-  algorithmsFor, conv1dName, conv2dName, fmt, poolName,
+  algorithmsFor, conv1dName, conv2dName, fmt, isDepthwise3x3s1, poolName,
   type Conv2dCase,
 } from './helpers/geometry.js';
+import { depthwiseC4, setDepthwiseC4MaxPlane } from '../bindings/plan.js';
 import { conv1dAlgorithms, conv1dInputs, conv2dInputs, im2colOptions, poolOptions } from './helpers/inputs.js';
 import { absTensor, tensor, type Tier } from './helpers/random.js';
 
@@ -49,6 +50,43 @@ forEachEngine((isa, engine) => {
         const { terms, n } = conv2dAbsTerms(x, w, options);
         expectWithinDotBound(y, expected, terms, n, name);
       }
+    });
+  });
+
+  describe('depthwise 3×3 stride 1: the row form and the 4-channel form', () => {
+    // bindings/plan.ts picks one by plane size; here every geometry that reaches them runs in
+    // both: each exact on integer data and within the bound on normal data, and the two give the
+    // same bits (the same operations in the same order)
+    const runs = CONV2D_CASES.filter(isDepthwise3x3s1).flatMap((c, i) =>
+      TIERS.map((tier) => [`${conv2dName(c)} ${tier}`, c, tier, 17000 + 10 * i] as const));
+    it.each(runs)(`%s [${isa}]`, async (name, c, tier, seed) => {
+      const e = await engine();
+      const { x, w, options } = conv2dInputs(c, tier, seed);
+      const expected = ref.conv2d(x, w, options);
+      const ys: Tensor[] = [];
+      for (const maxPlane of [0, Infinity]) {
+        const saved = setDepthwiseC4MaxPlane(maxPlane);
+        try {
+          ys.push(e.conv2d(x, w, { ...options, algorithm: 'depthwise' }));
+        } finally {
+          setDepthwiseC4MaxPlane(saved);
+        }
+        const form = `${name} ${maxPlane ? '4-channel' : 'row'} form`;
+        if (tier === 'int') {
+          expectBitExact(ys.at(-1)!, expected, form);
+        } else {
+          const { terms, n } = conv2dAbsTerms(x, w, options);
+          expectWithinDotBound(ys.at(-1)!, expected, terms, n, form);
+        }
+      }
+      expectBitExact(ys[1]!, ys[0]!, `${name}: the two forms`);
+    });
+
+    it(`runs the 4-channel form on planes of at most 16 × 16 [${isa}]`, () => {
+      expect(depthwiseC4({ H: 16, W: 16 })).toBe(true);
+      expect(depthwiseC4({ H: 7, W: 36 })).toBe(true);
+      expect(depthwiseC4({ H: 17, W: 16 })).toBe(false);
+      expect(depthwiseC4({ H: 112, W: 112 })).toBe(false);
     });
   });
 

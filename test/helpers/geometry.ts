@@ -59,6 +59,18 @@ function zeroPadding(p: Conv2dCase['p'] | Conv1dCase['p']): boolean {
 }
 
 /**
+ * Whether depthwise on this geometry runs the in-place stride-1 3×3 kernels (f32_dwconv_3x3s1 or
+ * f32_dwconv_3x3s1_c4; bindings/conv.ts planDepthwise): groups = C > 1, a 3×3 kernel, stride 1,
+ * no dilation, padding at most 1 on each side.
+ */
+export function isDepthwise3x3s1(c: Conv2dCase): boolean {
+  const C = c.x[1];
+  const pads = c.p === undefined || c.p === 'valid' ? [0] : c.p === 'same' ? [1] : typeof c.p === 'number' ? [c.p] : c.p;
+  return (c.g ?? 1) === C && C > 1 && c.w[2] === 3 && c.w[3] === 3 && pair(c.s).every((v) => v === 1) &&
+    pair(c.d).every((v) => v === 1) && pads.every((v) => v <= 1);
+}
+
+/**
  * Algorithms to force for a geometry: always direct, im2col and auto; depthwise when
  * groups === C; pointwise for 1×1, stride 1, no padding ('same' with a 1×1 kernel is no padding);
  * winograd for 3×3, one group, ≥ 8 input channels, stride 1 with any dilation or stride 2 without
