@@ -21,7 +21,7 @@
  * are computed (threads split here, at multiples of 4); the last group may hold 1–3.
  * Reads up to 3 floats past the last input plane's end (the heap leaves 16 floats of slack).
  */
-import { fma, clampIf, hasActivation } from '../simd';
+import { fma, clampIf, hasActivation, activates, WithActivation, NoActivation } from '../simd';
 
 /** Floats of scratch f32_dwconv_3x3s1_c4 needs: the interleaved (h + 2) × (w + 2) image of 4 lanes. */
 export function f32_dwconv_3x3s1_c4_scratch(h: i32, w: i32): i32 {
@@ -40,16 +40,12 @@ export function f32_dwconv_3x3s1_c4(
   }
 }
 
-/** Marker types: one compiled function per activation form (as in f32_dwconv_3x3s2). */
-type WithActivation = u8;
-type NoActivation = u16;
-
 function dwconv<T>(
   x: usize, h: i32, w: i32, padTop: i32, padLeft: i32, buf: usize,
   weight: usize, bias: usize, mult: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
   ocBegin: i32, ocEnd: i32,
 ): void {
-  const act: bool = sizeof<T>() == 1;
+  const act = activates<T>();
   // bytes per row of the interleaved image; its border rows and columns stay 0
   const ldq = <usize>(w + 2) << 4;
   memory.fill(buf, 0, <usize>(h + 2) * ldq);

@@ -34,7 +34,7 @@
  * `buf`: this call's scratch (f32_dwconv_3x3s2_scratch(w) floats), set up here.
  * Only output channels [ocBegin, ocEnd) are computed (threads split here).
  */
-import { fma, clampIf, hasActivation, storeLanes, storeLanes8 } from '../simd';
+import { fma, clampIf, hasActivation, storeLanes, storeLanes8, activates, WithActivation, NoActivation } from '../simd';
 
 /**
  * zero row tail past w, the row-pointer table (3 × u32), the carried next-row sums (2 × v128),
@@ -62,22 +62,12 @@ export function f32_dwconv_3x3s2(
   }
 }
 
-/**
- * Marker types: dwconv3x3s2<T> is compiled once per activation form. As an @inline function
- * with a constant `act` argument (the other kernels' way) its two copies were folded back into
- * one by binaryen, the clamp computed and then chosen by a runtime select, with vmin / vmax kept
- * live in registers: the two functions take 0.96–0.98× the time without an activation and
- * 0.95–1.0× with relu6 (96×112², 144×56², 32×112², same-process A/B), for 6.6 KiB more wasm.
- */
-type WithActivation = u8;
-type NoActivation = u16;
-
 function dwconv3x3s2<T>(
   x: usize, h: i32, w: i32, padTop: i32, padLeft: i32, buf: usize,
   weight: usize, bias: usize, mult: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
   ocBegin: i32, ocEnd: i32,
 ): void {
-  const act: bool = sizeof<T>() == 1;
+  const act = activates<T>();
   const masks = buf;
   const rows = masks + (<usize>MASK_FLOATS << 2);
   const carry = rows + (<usize>ROWS_FLOATS << 2);
