@@ -13,7 +13,7 @@ export { f32_conv2d_winograd_2x2_3x3, f32_scatter_phase } from './conv/f32-conv2
 export { f32_all_finite } from './util/f32-all-finite';
 export { f32_dwconv_3x3s2, f32_dwconv_3x3s2_scratch } from './conv/f32-dwconv-3x3s2';
 export { f32_dwconv_3x3s1, f32_dwconv_3x3s1_scratch } from './conv/f32-dwconv-3x3s1';
-export { f32_dwconv_3x3s1_c4, f32_dwconv_3x3s1_c4_scratch } from './conv/f32-dwconv-3x3s1-c4';
+export { f32_dwconv_3x3_c4, f32_dwconv_3x3_c4_scratch } from './conv/f32-dwconv-3x3-c4';
 export { f32_maxpool, f32_maxpool_2x2s2, f32_maxpool_3x3s2 } from './pool/f32-maxpool';
 export { f32_avgpool, f32_avgpool_2x2s2 } from './pool/f32-avgpool';
 export { f32_global_avgpool } from './pool/f32-global-avgpool';

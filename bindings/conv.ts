@@ -283,11 +283,11 @@ export class ConvLayer {
     this.ensureRaw();
     if (p.kH === 3 && p.kW === 3 && p.sH === p.sW && p.sH <= 2 && p.dH === 1 && p.dW === 1 &&
       Math.max(p.padTop, p.padLeft, p.padBottom, p.padRight) <= 1) {
-      // reads the input in place: no padded copy, a few rows of scratch per thread; or, stride 1
-      // on small planes, one 4-channel interleaved copy per thread (f32_dwconv_3x3s1_c4)
-      const c4 = p.sH === 1 && depthwiseC4(p);
+      // reads the input in place: no padded copy, a few rows of scratch per thread; or, on small
+      // planes, one 4-channel interleaved copy per thread (f32_dwconv_3x3_c4)
+      const c4 = depthwiseC4(p);
       const nt = threads(p.macs * COST.dwMac, c4 ? Math.ceil(p.K / 4) : p.K);
-      const floats = c4 ? this.k.f32_dwconv_3x3s1_c4_scratch(p.H, p.W)
+      const floats = c4 ? this.k.f32_dwconv_3x3_c4_scratch(p.H, p.W)
         : p.sH === 1 ? this.k.f32_dwconv_3x3s1_scratch(p.W) : this.k.f32_dwconv_3x3s2_scratch(p.W);
       const bufBytes = Heap16(floats * 4);
       const buf = scratch.alloc(bufBytes * nt, 'workspace', true);

@@ -63,30 +63,45 @@ export function isPointwise(p: Conv2dParams): boolean {
 
 /**
  * Largest input plane (H·W) on which stride-1 3×3 depthwise runs 4 channels at a time
- * (f32_dwconv_3x3s1_c4, which interleaves 4 channels' planes and computes pixels of the 4 per
+ * (f32_dwconv_3x3_c4, which interleaves 4 channels' planes and computes pixels of the 4 per
  * vector) instead of along each plane's rows (f32_dwconv_3x3s1, 4-wide steps with edge cases at
  * both ends of a row, 4-row steps). The two give the same bits. Time of the 4-channel form over
  * the row form (`node --experimental-wasm-relaxed-simd bench/dw-c4.mjs`: same process, resident
- * tensors, interleaved rounds), relaxed without activation / simd with relu6: 960 @7² 0.64 /
- * 0.81; 64 @10² 0.70; 384 @14² 0.66; 576 @14² 0.73 / 0.88; 256 @16² 0.85 / 1.02; 192 @20² 0.89 /
- * 1.12; 128 @24² 0.88–1.02 / 1.13; 192 @28² 1.11–1.14 / 1.17; 144 @56² 1.24; 32 @112² 1.12 —
- * on larger planes the interleaving copy costs more than the row form's edges.
+ * tensors, interleaved rounds), relaxed without activation / simd with relu6: 960 @7² 0.64–0.71
+ * / 0.81; 64 @10² 0.70; 384 @14² 0.66; 576 @14² 0.73–0.82 / 0.88; 256 @16² 0.85 / 1.02; 192 @20²
+ * 0.89 / 1.12; 128 @24² 0.88–1.02 / 1.13; 192 @28² 1.10–1.14 / 1.17; 144 @56² 1.24; 32 @112² 1.12
+ * — on larger planes the interleaving copy costs more than the row form's edges.
  */
-let dwC4MaxPlane = 16 * 16;
+const DW_C4_MAX_PLANE_S1 = 16 * 16;
+/**
+ * The same at stride 2, where the copy interleaves 4 input pixels per output pixel (`…
+ * bench/dw-c4.mjs --stride 2`, relaxed): 256 @8² 0.89, @10² 0.91, @12² 0.93, but 576 @14² 1.25,
+ * 192 @28² 1.32, 144 @56² 1.44, 96 @112² 1.59. Whatever the plane, though, the row form
+ * (f32_dwconv_3x3s2) computes a row's last outputs one row at a time with masked loads when
+ * their window reaches past the input's last column (odd widths with padding 1), and there the
+ * 4-channel form wins: 256 @7² 0.21, @9² 0.27, @13² 0.37, 128 @21² 0.42, @29² 0.52, 64 @41²
+ * 0.57, @57² 0.71, 32 @113² 0.96.
+ */
+const DW_C4_MAX_PLANE_S2 = 12 * 12;
+/** setDepthwiseC4MaxPlane's value, which replaces the rule when set */
+let dwC4Override: number | null = null;
 
-/** Whether stride-1 3×3 depthwise (of the in-place kind) runs 4 channels at a time. */
-export function depthwiseC4(p: Pick<Conv2dParams, 'H' | 'W'>): boolean {
-  return p.H * p.W <= dwC4MaxPlane;
+/** Whether 3×3 depthwise (of the in-place kind, stride 1 or 2) runs 4 channels at a time. */
+export function depthwiseC4(p: Pick<Conv2dParams, 'H' | 'W' | 'sH' | 'outW' | 'padLeft'>): boolean {
+  const plane = p.H * p.W;
+  if (dwC4Override !== null) return plane <= dwC4Override;
+  if (p.sH === 1) return plane <= DW_C4_MAX_PLANE_S1;
+  return plane <= DW_C4_MAX_PLANE_S2 || 2 * (p.outW - 1) - p.padLeft + 2 >= p.W;
 }
 
 /**
- * For tests and benchmarks only (not exported by the package): moves that plane-size edge, so
- * both forms can be run on the same shapes (0: always the row form; Infinity: always the
- * 4-channel form). Returns the previous value.
+ * For tests and benchmarks only (not exported by the package): replaces the plane-size edges,
+ * so both forms can be run on the same shapes (0: never 4 channels at a time; Infinity: always;
+ * null: the rule). Returns the previous value.
  */
-export function setDepthwiseC4MaxPlane(n: number): number {
-  const old = dwC4MaxPlane;
-  dwC4MaxPlane = n;
+export function setDepthwiseC4MaxPlane(n: number | null): number | null {
+  const old = dwC4Override;
+  dwC4Override = n;
   return old;
 }
 

@@ -45,10 +45,10 @@ export interface KernelExports {
     bias: number, mult: number, outH: number, outW: number, y: number, actMin: number, actMax: number,
     ocBegin: number, ocEnd: number): void;
   f32_dwconv_3x3s1_scratch(w: number): number;
-  f32_dwconv_3x3s1_c4(x: number, h: number, w: number, padTop: number, padLeft: number, buf: number, weight: number,
+  f32_dwconv_3x3_c4(x: number, h: number, w: number, stride: number, padTop: number, padLeft: number, buf: number, weight: number,
     bias: number, mult: number, outH: number, outW: number, y: number, actMin: number, actMax: number,
     ocBegin: number, ocEnd: number): void;
-  f32_dwconv_3x3s1_c4_scratch(h: number, w: number): number;
+  f32_dwconv_3x3_c4_scratch(h: number, w: number): number;
   f32_maxpool(xp: number, rowStride: number, planeStride: number, sH: number, taps: number, offsets: number,
     c: number, outH: number, outW: number, y: number, cBegin: number, cEnd: number): void;
   f32_maxpool_2x2s2(x: number, c: number, h: number, w: number, outH: number, outW: number, y: number,

@@ -57,6 +57,8 @@ const CONV2D: Conv2dCase[] = [
   { x: [1, 5, 17, 19], w: [5, 1, 3, 3], opts: { groups: 5, padding: 1, activation: 'relu' } },
   { x: [1, 3, 8, 9], w: [9, 1, 3, 3], opts: { groups: 3, padding: [1, 0], algorithm: 'depthwise' } },
   { x: [1, 3, 9, 8], w: [6, 1, 3, 3], opts: { groups: 3, stride: 2, padding: 1, algorithm: 'depthwise' } },
+  // … stride 2 on a plane past 12 × 12 with an even width (the row form; the one above runs 4 channels at a time)
+  { x: [1, 5, 16, 18], w: [5, 1, 3, 3], opts: { groups: 5, stride: 2, padding: 1, activation: 'relu6' } },
   { x: [3, 1, 7, 7], w: [1, 1, 3, 3], opts: { padding: 1, algorithm: 'depthwise' } },
   { x: [3, 1, 7, 7], w: [1, 1, 3, 3], opts: { padding: 1 } },
   { x: [1, 4, 6, 20], w: [4, 1, 5, 3], opts: { groups: 4, dilation: [1, 2] } },

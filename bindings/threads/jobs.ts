@@ -157,18 +157,23 @@ export const DWCONV = define({
 export const DWCONV_3X3 = define({
   id: 11,
   name: 'dwconv-3x3',
-  // stride 1 (f32_dwconv_3x3s1, or on small planes f32_dwconv_3x3s1_c4: c4 = 1, split in 4-channel
-  // groups) or 2 (f32_dwconv_3x3s2); each thread its own scratch (bufBytes apart)
+  // stride 1 or 2 (f32_dwconv_3x3s1 / f32_dwconv_3x3s2, or on small planes f32_dwconv_3x3_c4: c4 = 1,
+  // split in 4-channel groups); each thread its own scratch (bufBytes apart)
   fields: ['stride', 'c4', 'x', 'imageBytes', 'N', 'C', 'H', 'W', 'padTop', 'padLeft', 'buf', 'bufBytes', 'weight', 'bias', 'mult',
     'outH', 'outW', 'y', 'outImageBytes', 'actMin', 'actMax'],
   run(k, a, tid, nt) {
     const K = a.C * a.mult;
     const [b0, b1] = a.c4 ? share(Math.ceil(K / 4), tid, nt) : [0, 0];
     const [o0, o1] = a.c4 ? [4 * b0, Math.min(K, 4 * b1)] : share(K, tid, nt);
-    const kernel = a.c4 ? k.f32_dwconv_3x3s1_c4 : a.stride === 1 ? k.f32_dwconv_3x3s1 : k.f32_dwconv_3x3s2;
+    const kernel = a.stride === 1 ? k.f32_dwconv_3x3s1 : k.f32_dwconv_3x3s2;
     for (let n = 0; o0 < o1 && n < a.N; n++) {
-      kernel(a.x + n * a.imageBytes, a.H, a.W, a.padTop, a.padLeft, a.buf + tid * a.bufBytes, a.weight,
-        a.bias, a.mult, a.outH, a.outW, a.y + n * a.outImageBytes, a.actMin, a.actMax, o0, o1);
+      const x = a.x + n * a.imageBytes, buf = a.buf + tid * a.bufBytes, y = a.y + n * a.outImageBytes;
+      if (a.c4) {
+        k.f32_dwconv_3x3_c4(x, a.H, a.W, a.stride, a.padTop, a.padLeft, buf, a.weight, a.bias, a.mult, a.outH, a.outW, y,
+          a.actMin, a.actMax, o0, o1);
+      } else {
+        kernel(x, a.H, a.W, a.padTop, a.padLeft, buf, a.weight, a.bias, a.mult, a.outH, a.outW, y, a.actMin, a.actMax, o0, o1);
+      }
     }
   },
 });

@@ -59,14 +59,15 @@ function zeroPadding(p: Conv2dCase['p'] | Conv1dCase['p']): boolean {
 }
 
 /**
- * Whether depthwise on this geometry runs the in-place stride-1 3×3 kernels (f32_dwconv_3x3s1 or
- * f32_dwconv_3x3s1_c4; bindings/conv.ts planDepthwise): groups = C > 1, a 3×3 kernel, stride 1,
- * no dilation, padding at most 1 on each side.
+ * Whether depthwise on this geometry runs the in-place 3×3 kernels (f32_dwconv_3x3s1,
+ * f32_dwconv_3x3s2 or f32_dwconv_3x3_c4; bindings/conv.ts planDepthwise): groups = C > 1, a 3×3
+ * kernel, stride 1 or 2 (both ways), no dilation, padding at most 1 on each side.
  */
-export function isDepthwise3x3s1(c: Conv2dCase): boolean {
+export function isDepthwise3x3InPlace(c: Conv2dCase): boolean {
   const C = c.x[1];
   const pads = c.p === undefined || c.p === 'valid' ? [0] : c.p === 'same' ? [1] : typeof c.p === 'number' ? [c.p] : c.p;
-  return (c.g ?? 1) === C && C > 1 && c.w[2] === 3 && c.w[3] === 3 && pair(c.s).every((v) => v === 1) &&
+  const [sH, sW] = pair(c.s);
+  return (c.g ?? 1) === C && C > 1 && c.w[2] === 3 && c.w[3] === 3 && sH === sW && sH <= 2 &&
     pair(c.d).every((v) => v === 1) && pads.every((v) => v <= 1);
 }
 

@@ -1,47 +1,48 @@
 /**
- * f32_dwconv_3x3s1_c4: depthwise 3×3 convolution, stride 1, dilation 1, padding 0 or 1 on each
- * side (groups = C, channel multiplier `mult`) for small planes, four output channels at a time:
- * their input planes are interleaved into one zero-bordered image of 4-channel pixels (buf), so a
- * vector holds one pixel of the four channels and the border is the padding — no shuffles along
- * a row, no edge cases. Two output pixels a step: 12 loads and 18 multiply-adds (their windows
- * share two columns), the two result vectors paired per channel and stored as 64-bit lanes into
- * the four output planes (single-pixel steps with 4 lane stores, and 4-pixel steps with a 4 × 4
- * transpose — V8 spilled — ran slower).
+ * f32_dwconv_3x3_c4: depthwise 3×3 convolution, stride 1 or 2, dilation 1, padding 0 or 1 on
+ * each side (groups = C, channel multiplier `mult`) for small planes, four output channels at a
+ * time: their input planes are interleaved into one zero-bordered image of 4-channel pixels
+ * (buf), so a vector holds one pixel of the four channels and the border is the padding — no
+ * shuffles along a row, no edge cases. Two output pixels a step: 4 (stride 1) or 5 (stride 2)
+ * loads per kernel row, 18 multiply-adds, the two result vectors paired per channel and stored
+ * as 64-bit lanes into the four output planes (single-pixel steps with 4 lane stores, and
+ * 4-pixel steps with a 4 × 4 transpose — V8 spilled — ran slower).
  *
- * The row form (f32_dwconv_3x3s1) pays per plane and per row of 4-wide steps — the first step at
- * column −1, masked steps at the right edge, 4-row steps past the last row — which on 14² and 7²
- * planes is much of its time (MobileNetV2's 960 @7² ran at 0.86–1.0× XNNPACK, which works in
- * NHWC, across channels). Measured against it: bindings/plan.ts (depthwiseC4), where the rule is.
+ * The row forms (f32_dwconv_3x3s1 / f32_dwconv_3x3s2) pay per plane and per row — the first step
+ * at column −1, masked steps at the right edge, steps past the last row — which on 14² and 7²
+ * planes is much of their time (MobileNetV2's 960 @7² ran at 0.86–1.0× XNNPACK, which works in
+ * NHWC, across channels), and at stride 2 on any odd width with padding 1. The copy costs one
+ * pass over the input, so on larger planes they win. Measured: bindings/plan.ts (depthwiseC4).
  *
  * Each output sums the bias and kernel row 0 in order, then adds kernel row 1's and row 2's sums,
- * each a chain of its own — the same operations in the same order as f32_dwconv_3x3s1, so the two
- * give the same bits (padding reads as 0 in both).
+ * each a chain of its own — the same operations in the same order as the row forms' (except
+ * f32_dwconv_3x3s2's masked edge steps), so the forms give the same bits (padding reads as 0).
  *
- * `buf`: f32_dwconv_3x3s1_c4_scratch(h, w) floats, set up here. Output channels [ocBegin, ocEnd)
+ * `buf`: f32_dwconv_3x3_c4_scratch(h, w) floats, set up here. Output channels [ocBegin, ocEnd)
  * are computed (threads split here, at multiples of 4); the last group may hold 1–3.
  * Reads up to 3 floats past the last input plane's end (the heap leaves 16 floats of slack).
  */
 import { fma, clampIf, hasActivation, activates, WithActivation, NoActivation } from '../simd';
 
-/** Floats of scratch f32_dwconv_3x3s1_c4 needs: the interleaved (h + 2) × (w + 2) image of 4 lanes. */
-export function f32_dwconv_3x3s1_c4_scratch(h: i32, w: i32): i32 {
+/** Floats of scratch f32_dwconv_3x3_c4 needs: the interleaved (h + 2) × (w + 2) image of 4 lanes. */
+export function f32_dwconv_3x3_c4_scratch(h: i32, w: i32): i32 {
   return (h + 2) * (w + 2) * 4;
 }
 
-export function f32_dwconv_3x3s1_c4(
-  x: usize, h: i32, w: i32, padTop: i32, padLeft: i32, buf: usize,
+export function f32_dwconv_3x3_c4(
+  x: usize, h: i32, w: i32, stride: i32, padTop: i32, padLeft: i32, buf: usize,
   weight: usize, bias: usize, mult: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
   ocBegin: i32, ocEnd: i32,
 ): void {
   if (hasActivation(actMin, actMax)) {
-    dwconv<WithActivation>(x, h, w, padTop, padLeft, buf, weight, bias, mult, outH, outW, y, actMin, actMax, ocBegin, ocEnd);
+    dwconv<WithActivation>(x, h, w, stride, padTop, padLeft, buf, weight, bias, mult, outH, outW, y, actMin, actMax, ocBegin, ocEnd);
   } else {
-    dwconv<NoActivation>(x, h, w, padTop, padLeft, buf, weight, bias, mult, outH, outW, y, actMin, actMax, ocBegin, ocEnd);
+    dwconv<NoActivation>(x, h, w, stride, padTop, padLeft, buf, weight, bias, mult, outH, outW, y, actMin, actMax, ocBegin, ocEnd);
   }
 }
 
 function dwconv<T>(
-  x: usize, h: i32, w: i32, padTop: i32, padLeft: i32, buf: usize,
+  x: usize, h: i32, w: i32, stride: i32, padTop: i32, padLeft: i32, buf: usize,
   weight: usize, bias: usize, mult: i32, outH: i32, outW: i32, y: usize, actMin: f32, actMax: f32,
   ocBegin: i32, ocEnd: i32,
 ): void {
@@ -53,7 +54,7 @@ function dwconv<T>(
   const vmax = f32x4.splat(actMax);
   const planeBytes = <usize>(h * w) << 2;
   const outPlane = <usize>(outH * outW) << 2;
-  // the window of output (oy, 0) starts at interleaved row oy − padTop + 1, column 1 − padLeft
+  // the window of output (oy, 0) starts at interleaved row stride·oy − padTop + 1, column 1 − padLeft
   const q0 = buf + <usize>(1 - padTop) * ldq + (<usize>(1 - padLeft) << 4);
   for (let oc0 = ocBegin; oc0 < ocEnd; oc0 += 4) {
     const nc = min(4, ocEnd - oc0);
@@ -80,10 +81,16 @@ function dwconv<T>(
       ? lanes(bias + (<usize>oc0 << 2), bias + (<usize>c1 << 2), bias + (<usize>c2 << 2), bias + (<usize>c3 << 2), 0)
       : f32x4.splat(0);
     const yc = y + <usize>oc0 * outPlane;
-    if (nc == 4) {
-      pixels(act, 4, q0, ldq, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
+    if (stride == 1) {
+      if (nc == 4) {
+        pixels(act, 1, 4, q0, ldq, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
+      } else {
+        pixels(act, 1, nc, q0, ldq, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
+      }
+    } else if (nc == 4) {
+      pixels(act, 2, 4, q0, ldq, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
     } else {
-      pixels(act, nc, q0, ldq, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
+      pixels(act, 2, nc, q0, ldq, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
     }
   }
 }
@@ -134,43 +141,48 @@ function interleave(q: usize, ldq: usize, x0: usize, x1: usize, x2: usize, x3: u
 
 /**
  * Every output pixel of the group, lanes 0 … nc − 1 stored into the group's output planes (yc,
- * outPlane bytes apart).
+ * outPlane bytes apart). Two pixels a step: their windows share 3 − s columns, so 4 (s = 1) or 5
+ * (s = 2) loads per kernel row; the last step moved back to end at outW (its first pixel computed
+ * again, to the same bits); rows of one pixel one at a time.
  */
 // @ts-ignore: decorator
 @inline
 function pixels(
-  act: bool, nc: i32, q0: usize, ldq: usize,
+  act: bool, s: i32, nc: i32, q0: usize, ldq: usize,
   w00: v128, w01: v128, w02: v128, w10: v128, w11: v128, w12: v128, w20: v128, w21: v128, w22: v128,
   vbias: v128, vmin: v128, vmax: v128, yc: usize, outPlane: usize, outH: i32, outW: i32,
 ): void {
   let yrow = yc;
+  const ldr = <usize>s * ldq;
   for (let oy = 0; oy < outH; oy++) {
-    const q = q0 + <usize>oy * ldq;
-    // 2-pixel steps, the last moved back to end at outW (its first pixel computed again, to the
-    // same bits)
+    const q = q0 + <usize>oy * ldr;
     for (let ox = 0; outW >= 2; ox = min(ox + 2, outW - 2)) {
       const yp = yrow + (<usize>ox << 2);
-      const p0 = q + (<usize>ox << 4);
+      const p0 = q + (<usize>(ox * s) << 4);
       const p1 = p0 + ldq;
       const p2 = p1 + ldq;
       let x0 = v128.load(p0);
       let x1 = v128.load(p0, 16);
       let x2 = v128.load(p0, 32);
       let x3 = v128.load(p0, 48);
+      let x4 = s == 2 ? v128.load(p0, 64) : x3;
+      // pixel 1's columns: x1 … x3 (s = 1) or x2 … x4 (s = 2)
       let s0 = fma(x2, w02, fma(x1, w01, fma(x0, w00, vbias)));
-      let s1 = fma(x3, w02, fma(x2, w01, fma(x1, w00, vbias)));
+      let s1 = s == 1 ? fma(x3, w02, fma(x2, w01, fma(x1, w00, vbias))) : fma(x4, w02, fma(x3, w01, fma(x2, w00, vbias)));
       x0 = v128.load(p1);
       x1 = v128.load(p1, 16);
       x2 = v128.load(p1, 32);
       x3 = v128.load(p1, 48);
+      x4 = s == 2 ? v128.load(p1, 64) : x3;
       s0 = f32x4.add(s0, fma(x2, w12, fma(x1, w11, f32x4.mul(x0, w10))));
-      s1 = f32x4.add(s1, fma(x3, w12, fma(x2, w11, f32x4.mul(x1, w10))));
+      s1 = f32x4.add(s1, s == 1 ? fma(x3, w12, fma(x2, w11, f32x4.mul(x1, w10))) : fma(x4, w12, fma(x3, w11, f32x4.mul(x2, w10))));
       x0 = v128.load(p2);
       x1 = v128.load(p2, 16);
       x2 = v128.load(p2, 32);
       x3 = v128.load(p2, 48);
+      x4 = s == 2 ? v128.load(p2, 64) : x3;
       s0 = clampIf(act, f32x4.add(s0, fma(x2, w22, fma(x1, w21, f32x4.mul(x0, w20)))), vmin, vmax);
-      s1 = clampIf(act, f32x4.add(s1, fma(x3, w22, fma(x2, w21, f32x4.mul(x1, w20)))), vmin, vmax);
+      s1 = clampIf(act, f32x4.add(s1, s == 1 ? fma(x3, w22, fma(x2, w21, f32x4.mul(x1, w20))) : fma(x4, w22, fma(x3, w21, f32x4.mul(x2, w20)))), vmin, vmax);
       // 2 pixels × 4 channels → 4 channels × 2 pixels
       const t0 = v128.shuffle<f32>(s0, s1, 0, 4, 1, 5);
       const t1 = v128.shuffle<f32>(s0, s1, 2, 6, 3, 7);
@@ -181,19 +193,18 @@ function pixels(
       if (ox + 2 >= outW) break;
     }
     // rows of 1 pixel
-    for (let ox = 0; outW < 2 && ox < outW; ox++) {
-      const yp = yrow + (<usize>ox << 2);
-      const p0 = q + (<usize>ox << 4);
+    if (outW == 1) {
+      const p0 = q;
       const p1 = p0 + ldq;
       const p2 = p1 + ldq;
       const r0 = fma(v128.load(p0, 32), w02, fma(v128.load(p0, 16), w01, fma(v128.load(p0), w00, vbias)));
       const r1 = fma(v128.load(p1, 32), w12, fma(v128.load(p1, 16), w11, f32x4.mul(v128.load(p1), w10)));
       const r2 = fma(v128.load(p2, 32), w22, fma(v128.load(p2, 16), w21, f32x4.mul(v128.load(p2), w20)));
       const v = clampIf(act, f32x4.add(f32x4.add(r0, r1), r2), vmin, vmax);
-      v128.store32_lane(yp, v, 0);
-      if (nc > 1) v128.store32_lane(yp + outPlane, v, 1);
-      if (nc > 2) v128.store32_lane(yp + 2 * outPlane, v, 2);
-      if (nc > 3) v128.store32_lane(yp + 3 * outPlane, v, 3);
+      v128.store32_lane(yrow, v, 0);
+      if (nc > 1) v128.store32_lane(yrow + outPlane, v, 1);
+      if (nc > 2) v128.store32_lane(yrow + 2 * outPlane, v, 2);
+      if (nc > 3) v128.store32_lane(yrow + 3 * outPlane, v, 3);
     }
     yrow += <usize>outW << 2;
   }
