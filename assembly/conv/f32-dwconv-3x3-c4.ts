@@ -26,7 +26,7 @@ import { fma, clampIf, hasActivation, activates, WithActivation, NoActivation } 
 
 /** Floats of scratch f32_dwconv_3x3_c4 needs: the interleaved (h + 2) × (w + 2) image of 4 lanes. */
 export function f32_dwconv_3x3_c4_scratch(h: i32, w: i32): i32 {
-  return (h + 2) * (w + 2) * 4;
+  return (h + 3) * (w + 2) * 4;
 }
 
 export function f32_dwconv_3x3_c4(
@@ -56,6 +56,8 @@ function dwconv<T>(
   const outPlane = <usize>(outH * outW) << 2;
   // the window of output (oy, 0) starts at interleaved row stride·oy − padTop + 1, column 1 − padLeft
   const q0 = buf + <usize>(1 - padTop) * ldq + (<usize>(1 - padLeft) << 4);
+  // one output row's sums (outW ≤ w + 2 vectors), after the image
+  const rb = buf + <usize>(h + 2) * ldq;
   for (let oc0 = ocBegin; oc0 < ocEnd; oc0 += 4) {
     const nc = min(4, ocEnd - oc0);
     // lane j: output channel oc0 + j (the group's last one again past nc; its lanes are not stored)
@@ -83,14 +85,14 @@ function dwconv<T>(
     const yc = y + <usize>oc0 * outPlane;
     if (stride == 1) {
       if (nc == 4) {
-        pixels(act, 1, 4, q0, ldq, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
+        pixels(act, 1, 4, q0, ldq, rb, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
       } else {
-        pixels(act, 1, nc, q0, ldq, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
+        pixels(act, 1, nc, q0, ldq, rb, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
       }
     } else if (nc == 4) {
-      pixels(act, 2, 4, q0, ldq, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
+      pixels(act, 2, 4, q0, ldq, rb, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
     } else {
-      pixels(act, 2, nc, q0, ldq, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
+      pixels(act, 2, nc, q0, ldq, rb, w00, w01, w02, w10, w11, w12, w20, w21, w22, vbias, vmin, vmax, yc, outPlane, outH, outW);
     }
   }
 }
@@ -141,14 +143,16 @@ function interleave(q: usize, ldq: usize, x0: usize, x1: usize, x2: usize, x3: u
 
 /**
  * Every output pixel of the group, lanes 0 … nc − 1 stored into the group's output planes (yc,
- * outPlane bytes apart). Two pixels a step: their windows share 3 − s columns, so 4 (s = 1) or 5
- * (s = 2) loads per kernel row; the last step moved back to end at outW (its first pixel computed
- * again, to the same bits); rows of one pixel one at a time.
+ * outPlane bytes apart). An output row in three passes, one per kernel row, its sums kept in rb
+ * (with all 9 weights, the bias and a step's loads live in one loop V8 spilled a dozen vectors
+ * a step). Two pixels a step: their windows share 3 − s columns, so 4 (s = 1) or 5 (s = 2) loads
+ * a step; with an odd outW the first two passes also sum a pixel past the row into rb (its
+ * reads stay inside buf), which the last pass does not store.
  */
 // @ts-ignore: decorator
 @inline
 function pixels(
-  act: bool, s: i32, nc: i32, q0: usize, ldq: usize,
+  act: bool, s: i32, nc: i32, q0: usize, ldq: usize, rb: usize,
   w00: v128, w01: v128, w02: v128, w10: v128, w11: v128, w12: v128, w20: v128, w21: v128, w22: v128,
   vbias: v128, vmin: v128, vmax: v128, yc: usize, outPlane: usize, outH: i32, outW: i32,
 ): void {
@@ -156,33 +160,28 @@ function pixels(
   const ldr = <usize>s * ldq;
   for (let oy = 0; oy < outH; oy++) {
     const q = q0 + <usize>oy * ldr;
-    for (let ox = 0; outW >= 2; ox = min(ox + 2, outW - 2)) {
+    // kernel row 0, from the bias
+    for (let ox = 0; ox < outW; ox += 2) {
+      const p = q + (<usize>(ox * s) << 4);
+      const r = rb + (<usize>ox << 4);
+      v128.store(r, fma(v128.load(p, 32), w02, fma(v128.load(p, 16), w01, fma(v128.load(p), w00, vbias))));
+      v128.store(r, tap3(s, p, w00, w01, w02, vbias, true), 16);
+    }
+    // kernel row 1: its own chain, added
+    for (let ox = 0; ox < outW; ox += 2) {
+      const p = q + ldq + (<usize>(ox * s) << 4);
+      const r = rb + (<usize>ox << 4);
+      v128.store(r, f32x4.add(v128.load(r), fma(v128.load(p, 32), w12, fma(v128.load(p, 16), w11, f32x4.mul(v128.load(p), w10)))));
+      v128.store(r, f32x4.add(v128.load(r, 16), tap3(s, p, w10, w11, w12, vbias, false)), 16);
+    }
+    // kernel row 2, added; the activation; the 4 channels' rows stored (the last odd pixel alone)
+    let ox = 0;
+    for (; ox + 1 < outW; ox += 2) {
+      const p = q + 2 * ldq + (<usize>(ox * s) << 4);
+      const r = rb + (<usize>ox << 4);
       const yp = yrow + (<usize>ox << 2);
-      const p0 = q + (<usize>(ox * s) << 4);
-      const p1 = p0 + ldq;
-      const p2 = p1 + ldq;
-      let x0 = v128.load(p0);
-      let x1 = v128.load(p0, 16);
-      let x2 = v128.load(p0, 32);
-      let x3 = v128.load(p0, 48);
-      let x4 = s == 2 ? v128.load(p0, 64) : x3;
-      // pixel 1's columns: x1 … x3 (s = 1) or x2 … x4 (s = 2)
-      let s0 = fma(x2, w02, fma(x1, w01, fma(x0, w00, vbias)));
-      let s1 = s == 1 ? fma(x3, w02, fma(x2, w01, fma(x1, w00, vbias))) : fma(x4, w02, fma(x3, w01, fma(x2, w00, vbias)));
-      x0 = v128.load(p1);
-      x1 = v128.load(p1, 16);
-      x2 = v128.load(p1, 32);
-      x3 = v128.load(p1, 48);
-      x4 = s == 2 ? v128.load(p1, 64) : x3;
-      s0 = f32x4.add(s0, fma(x2, w12, fma(x1, w11, f32x4.mul(x0, w10))));
-      s1 = f32x4.add(s1, s == 1 ? fma(x3, w12, fma(x2, w11, f32x4.mul(x1, w10))) : fma(x4, w12, fma(x3, w11, f32x4.mul(x2, w10))));
-      x0 = v128.load(p2);
-      x1 = v128.load(p2, 16);
-      x2 = v128.load(p2, 32);
-      x3 = v128.load(p2, 48);
-      x4 = s == 2 ? v128.load(p2, 64) : x3;
-      s0 = clampIf(act, f32x4.add(s0, fma(x2, w22, fma(x1, w21, f32x4.mul(x0, w20)))), vmin, vmax);
-      s1 = clampIf(act, f32x4.add(s1, s == 1 ? fma(x3, w22, fma(x2, w21, f32x4.mul(x1, w20))) : fma(x4, w22, fma(x3, w21, f32x4.mul(x2, w20)))), vmin, vmax);
+      const s0 = clampIf(act, f32x4.add(v128.load(r), fma(v128.load(p, 32), w22, fma(v128.load(p, 16), w21, f32x4.mul(v128.load(p), w20)))), vmin, vmax);
+      const s1 = clampIf(act, f32x4.add(v128.load(r, 16), tap3(s, p, w20, w21, w22, vbias, false)), vmin, vmax);
       // 2 pixels × 4 channels → 4 channels × 2 pixels
       const t0 = v128.shuffle<f32>(s0, s1, 0, 4, 1, 5);
       const t1 = v128.shuffle<f32>(s0, s1, 2, 6, 3, 7);
@@ -190,22 +189,29 @@ function pixels(
       if (nc > 1) v128.store64_lane(yp + outPlane, t0, 1);
       if (nc > 2) v128.store64_lane(yp + 2 * outPlane, t1, 0);
       if (nc > 3) v128.store64_lane(yp + 3 * outPlane, t1, 1);
-      if (ox + 2 >= outW) break;
     }
-    // rows of 1 pixel
-    if (outW == 1) {
-      const p0 = q;
-      const p1 = p0 + ldq;
-      const p2 = p1 + ldq;
-      const r0 = fma(v128.load(p0, 32), w02, fma(v128.load(p0, 16), w01, fma(v128.load(p0), w00, vbias)));
-      const r1 = fma(v128.load(p1, 32), w12, fma(v128.load(p1, 16), w11, f32x4.mul(v128.load(p1), w10)));
-      const r2 = fma(v128.load(p2, 32), w22, fma(v128.load(p2, 16), w21, f32x4.mul(v128.load(p2), w20)));
-      const v = clampIf(act, f32x4.add(f32x4.add(r0, r1), r2), vmin, vmax);
-      v128.store32_lane(yrow, v, 0);
-      if (nc > 1) v128.store32_lane(yrow + outPlane, v, 1);
-      if (nc > 2) v128.store32_lane(yrow + 2 * outPlane, v, 2);
-      if (nc > 3) v128.store32_lane(yrow + 3 * outPlane, v, 3);
+    if (ox < outW) {
+      const p = q + 2 * ldq + (<usize>(ox * s) << 4);
+      const yp = yrow + (<usize>ox << 2);
+      const s0 = clampIf(act, f32x4.add(v128.load(rb + (<usize>ox << 4)), fma(v128.load(p, 32), w22, fma(v128.load(p, 16), w21, f32x4.mul(v128.load(p), w20)))), vmin, vmax);
+      v128.store32_lane(yp, s0, 0);
+      if (nc > 1) v128.store32_lane(yp + outPlane, s0, 1);
+      if (nc > 2) v128.store32_lane(yp + 2 * outPlane, s0, 2);
+      if (nc > 3) v128.store32_lane(yp + 3 * outPlane, s0, 3);
     }
     yrow += <usize>outW << 2;
   }
+}
+
+/**
+ * The second pixel's three taps of one kernel row (its columns start s after the first's, at p):
+ * vbias + w0·x0 + w1·x1 + w2·x2 when `fromBias`, else the same from the first product.
+ */
+// @ts-ignore: decorator
+@inline
+function tap3(s: i32, p: usize, vw0: v128, vw1: v128, vw2: v128, vbias: v128, fromBias: bool): v128 {
+  const o = <usize>s << 4;
+  const x0 = v128.load(p + o);
+  const first = fromBias ? fma(x0, vw0, vbias) : f32x4.mul(x0, vw0);
+  return fma(v128.load(p + o, 32), vw2, fma(v128.load(p + o, 16), vw1, first));
 }
