@@ -3,10 +3,12 @@
  * each side (groups = C, channel multiplier `mult`) for small planes, four output channels at a
  * time: their input planes are interleaved into one zero-bordered image of 4-channel pixels
  * (buf), so a vector holds one pixel of the four channels and the border is the padding — no
- * shuffles along a row, no edge cases. Two output pixels a step: 4 (stride 1) or 5 (stride 2)
- * loads per kernel row, 18 multiply-adds, the two result vectors paired per channel and stored
- * as 64-bit lanes into the four output planes (single-pixel steps with 4 lane stores, and
- * 4-pixel steps with a 4 × 4 transpose — V8 spilled — ran slower).
+ * shuffles along a row, no edge cases. An output row is computed in three passes, one per kernel
+ * row, two output pixels a step (4 loads at stride 1, 5 at stride 2, 6 multiply-adds), its sums
+ * kept in a row buffer; the last pass pairs the two result vectors per channel and stores them
+ * as 64-bit lanes into the four output planes. (All three kernel rows in one loop — V8 spilled
+ * a dozen vectors a step — ran 1.0–1.3× the time, with relu6 in the simd build 1.3×; single-pixel
+ * steps with 4 lane stores, and 4-pixel steps with a 4 × 4 transpose, slower still.)
  *
  * The row forms (f32_dwconv_3x3s1 / f32_dwconv_3x3s2) pay per plane and per row — the first step
  * at column −1, masked steps at the right edge, steps past the last row — which on 14² and 7²
@@ -24,7 +26,10 @@
  */
 import { fma, clampIf, hasActivation, activates, WithActivation, NoActivation } from '../simd';
 
-/** Floats of scratch f32_dwconv_3x3_c4 needs: the interleaved (h + 2) × (w + 2) image of 4 lanes. */
+/**
+ * Floats of scratch f32_dwconv_3x3_c4 needs: the interleaved (h + 2) × (w + 2) image of 4 lanes
+ * and a row buffer of w + 2 vectors.
+ */
 export function f32_dwconv_3x3_c4_scratch(h: i32, w: i32): i32 {
   return (h + 3) * (w + 2) * 4;
 }
