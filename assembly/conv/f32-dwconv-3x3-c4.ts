@@ -7,8 +7,10 @@
  * row, two output pixels a step (4 loads at stride 1, 5 at stride 2, 6 multiply-adds), its sums
  * kept in a row buffer; the last pass pairs the two result vectors per channel and stores them
  * as 64-bit lanes into the four output planes. (All three kernel rows in one loop — V8 spilled
- * a dozen vectors a step — ran 1.0–1.3× the time, with relu6 in the simd build 1.3×; single-pixel
- * steps with 4 lane stores, and 4-pixel steps with a 4 × 4 transpose, slower still.)
+ * a dozen vectors a step — took 0.93–1.09× this form's time in the relaxed build without an
+ * activation but 1.3× in the simd build with relu6, `bench/ab-builds.mjs … --shapes 960x7,576x14
+ * --isa simd --act relu6`; single-pixel steps with 4 lane stores, and 4-pixel steps with a 4 × 4
+ * transpose, were slower than that.)
  *
  * The row forms (f32_dwconv_3x3s1 / f32_dwconv_3x3s2) pay per plane and per row — the first step
  * at column −1, masked steps at the right edge, steps past the last row — which on 14² and 7²
