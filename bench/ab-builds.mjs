@@ -12,9 +12,10 @@
 // e.g. the build of an older commit: git worktree add /tmp/old <rev> && (cd /tmp/old && npm ci && npm run build)
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { alternate, flag as argFlag, ints, sameBits } from './ab.mjs';
 
 const args = process.argv.slice(2);
-const flag = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const flag = (name, dflt) => argFlag(args, name, dflt);
 const paths = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
 if (paths.length !== 2) {
   console.error('usage: bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js> [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--isa relaxed|simd] [--rounds 31] [--out tensor|array] [--act none|relu|relu6]');
@@ -30,8 +31,6 @@ if (outMode !== 'tensor' && outMode !== 'array') throw new Error(`--out: expecte
 const shapes = flag('--shapes', op === 'dw' ? '96x112,144x56,32x112' : '64x112,64x56').split(',').map((s) => s.split('x').map(Number));
 const [A, B] = await Promise.all(paths.map((p) => import(pathToFileURL(resolve(p)).href)));
 const engines = await Promise.all([A, B].map((m) => m.load({ isa, threads: 1 })));
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-const ints = (n) => Float32Array.from({ length: n }, () => Math.round((Math.random() - 0.5) * 8));
 
 console.log(`A = ${paths[0]}, B = ${paths[1]}; ${isa}, one thread, ${outMode === 'tensor' ? 'resident tensors' : 'engine tensor in, fresh array out'}, ${rounds} interleaved rounds`);
 for (const [C, H] of shapes) {
@@ -48,16 +47,7 @@ for (const [C, H] of shapes) {
     return { run: outMode === 'tensor' ? () => e.maxPool2d(xt, { ...o, out }) : () => e.maxPool2d(xt, o), bits: () => e.maxPool2d(xt, o).data };
   });
   const [ba, bb] = calls.map((c) => c.bits());
-  const same = ba.length === bb.length && ba.every((v, i) => Object.is(v, bb[i]));
-  const n = Math.max(10, Math.floor(1e7 / (C * H * H)));
-  const t = [[], []];
-  for (let r = 0; r < rounds; r++) {
-    for (const k of r & 1 ? [0, 1] : [1, 0]) {
-      const s = performance.now();
-      for (let i = 0; i < n; i++) calls[k].run();
-      t[k].push((performance.now() - s) / n);
-    }
-  }
-  const [ma, mb] = t.map(median);
+  const same = sameBits(ba, bb);
+  const [ma, mb] = alternate([calls[0].run, calls[1].run], rounds, Math.max(10, Math.floor(1e7 / (C * H * H))));
   console.log(`${op} ${C}×${H}² s${stride}${activation === 'none' ? '' : ` ${activation}`}: A ${ma.toFixed(4)} ms, B ${mb.toFixed(4)} ms (medians), B/A ${(mb / ma).toFixed(3)}; ${same ? 'same bits' : 'DIFFERENT BITS'}`);
 }

@@ -8,9 +8,10 @@
 //        [--isa relaxed|simd] [--act none|relu|relu6] [--shapes CxH,…] [--rounds 15]
 import { load } from '../dist/index.js';
 import { setDepthwiseC4MaxPlane } from '../dist/plan.js';
+import { alternate, flag as argFlag, ints, sameBits } from './ab.mjs';
 
 const args = process.argv.slice(2);
-const flag = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const flag = (name, dflt) => argFlag(args, name, dflt);
 const isa = flag('--isa', 'relaxed');
 const activation = flag('--act', 'none');
 const rounds = Number(flag('--rounds', '15'));
@@ -18,8 +19,6 @@ const stride = Number(flag('--stride', '1'));
 const shapes = flag('--shapes', '960x7,64x10,576x14,384x14,256x16,192x20,128x24,192x28,144x56,32x112')
   .split(',').map((s) => s.split('x').map(Number));
 const e = await load({ isa, threads: 1 });
-const ints = (n) => Float32Array.from({ length: n }, () => Math.round((Math.random() - 0.5) * 8));
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const FORMS = { rows: 0, c4: Infinity };
 const n0 = (C, H) => C * H * H / stride / stride;
 
@@ -31,17 +30,8 @@ for (const [C, H] of shapes) {
   const out = e.tensor(p.run(x).shape);
   const run = (form) => { const old = setDepthwiseC4MaxPlane(FORMS[form]); try { p.run(x, { out }); } finally { setDepthwiseC4MaxPlane(old); } };
   const bits = Object.keys(FORMS).map((form) => { run(form); return out.data.slice(); });
-  const same = bits[0].every((v, i) => Object.is(v, bits[1][i]));
-  const n = Math.max(10, Math.floor(3e6 / n0(C, H)));
-  const t = { rows: [], c4: [] };
-  for (let r = 0; r < rounds; r++) {
-    for (const form of r & 1 ? ['rows', 'c4'] : ['c4', 'rows']) {
-      const s = performance.now();
-      for (let i = 0; i < n; i++) run(form);
-      t[form].push((performance.now() - s) / n);
-    }
-  }
-  const [a, b] = [median(t.rows), median(t.c4)];
+  const same = sameBits(bits[0], bits[1]);
+  const [a, b] = alternate([() => run('rows'), () => run('c4')], rounds, Math.max(10, Math.floor(3e6 / n0(C, H))));
   console.log(`${C}×${H}²: rows ${a.toFixed(4)} ms, 4 channels ${b.toFixed(4)} ms (medians), ${(b / a).toFixed(3)}×; ${same ? 'same bits' : 'BITS DIFFER'}`);
   x.dispose(); out.dispose(); p.dispose();
 }
