@@ -504,10 +504,11 @@ export class SimdConvEngine implements Engine {
       out.set(view);
       return { data: out, shape };
     }
-    // the copy constructor: not view.slice() (V8's slice of a view on wasm memory was ≈ 6× slower,
-    // 1.8 MB: 0.24 vs 0.075 ms), nor a zeroed fresh array overwritten by set() (calls returning a
-    // fresh output took 0.75–1.02× the time with the constructor, mostly ≈ 0.9×; Node 20,
-    // bench/ab-builds.mjs --out array)
+    // the copy constructor: not view.slice() (V8's slice of a view on wasm memory measured ≈ 6×
+    // slower once, 1.8 MB: 0.24 vs 0.075 ms; 1.0–1.3× in later runs, 0.15–1.6 MB), nor a zeroed
+    // fresh array overwritten by set() (calls returning a fresh output took 0.75–1.02× the time
+    // with the constructor, mostly ≈ 0.9×; Node 20, bench/ab-builds.mjs --out array). Most of the
+    // cost is the allocation itself (a 150 KB array ≈ 15–20 µs, its copy ≈ 3 µs).
     return { data: new Float32Array(view), shape };
   }
 }
