@@ -35,7 +35,8 @@ const ROWS = [
   ['mobilenetv2.features.4.dw', 'MobileNetV2 depthwise 3×3 s2 144 @56²'], ['mobilenetv2.features.5.expand', 'MobileNetV2 1×1 32→192 @28²'],
   ['mobilenetv2.features.5.dw', 'MobileNetV2 depthwise 3×3 192 @28²'], ['mobilenetv2.features.7.dw', 'MobileNetV2 depthwise 3×3 s2 192 @28²'],
   ['mobilenetv2.features.8.dw', 'MobileNetV2 depthwise 3×3 384 @14²'], ['mobilenetv2.features.14.dw', 'MobileNetV2 depthwise 3×3 s2 576 @14²'],
-  ['mobilenetv2.features.15.dw', 'MobileNetV2 depthwise 3×3 960 @7²'],
+  ['mobilenetv2.features.15.dw', 'MobileNetV2 depthwise 3×3 960 @7²'], ['mobilenetv2.features.15.project', 'MobileNetV2 1×1 960→160 @7²'],
+  ['mobilenetv2.features.18', 'MobileNetV2 1×1 320→1280 @7²'],
   ['mobilenetv3l.features.4.dw', 'MobileNetV3-Large depthwise 5×5 s2 72 @56²'], ['mobilenetv3l.features.5.dw', 'MobileNetV3-Large depthwise 5×5 120 @28²'],
   ['dilated.3x3d2', 'dilated 3×3 d2 64→64 @56² (Winograd)'], ['maxpool.2x2s2', 'max pool 2×2/2 64×112²'],
 ];

@@ -8,7 +8,7 @@
  */
 import type { Heap } from './memory.js';
 import { Scratch } from './memory.js';
-import { autoWinograd, chooseConvKernel, depthwiseC4, isDepthwise, isWinograd, panelColumns, type ConvKernel } from './plan.js';
+import { autoWinograd, chooseConvKernel, depthwiseC4, isDepthwise, isWinograd, kBlock, panelColumns, type ConvKernel } from './plan.js';
 import { COST } from './threads/cost.js';
 import { DIRECT, DWCONV, DWCONV_3X3, GEMM, WINOGRAD, WINOGRAD_TMP_BYTES, type Job } from './threads/jobs.js';
 import type { KernelExports } from './wasm.js';
@@ -192,7 +192,7 @@ export class ConvLayer {
         im2col: im2col ? 1 : 0, x, imageBytes: p.C * p.H * p.W * 4, N: p.N, groups: p.groups, cPerGroup: p.cPerGroup,
         H: p.H, W: p.W, kH: p.kH, kW: p.kW, sH: p.sH, sW: p.sW, dH: p.dH, dW: p.dW, padTop: p.padTop, padLeft: p.padLeft,
         outH: p.outH, outW: p.outW, packed, groupBytes: mb * (4 + 4 * kk) * 4, kPerGroup: p.kPerGroup, col, colBytes, nc,
-        offsets, y, outImageBytes: p.K * P * 4, actMin: p.actMin, actMax: p.actMax, byChannels,
+        kb: im2col ? 0 : kBlock(kk, Math.min(nc, P)), offsets, y, outImageBytes: p.K * P * 4, actMin: p.actMin, actMax: p.actMax, byChannels,
       },
     };
   }

@@ -172,3 +172,40 @@ export function panelColumns(k: number, p: number): number {
   const fit = Math.floor(PANEL_BYTES / (4 * k) / 8) * 8;
   return Math.max(8, Math.min(fit, Math.ceil(p / 8) * 8));
 }
+
+/**
+ * K-blocking of the pointwise GEMM (f32_conv2d_gemm's kb): B's rows in parts of kb, each part
+ * run over every 4-row block of the weights, so a kb × (panel columns) part of the input stays in
+ * L1 for all of them instead of being read from L2 by each. It pays on small images, where such
+ * a part holds ~100 rows of every column. Measured (`node --experimental-wasm-relaxed-simd
+ * bench/kblock.mjs [--isa simd --act relu6]`, resident, same-process A/B, time with parts of 104
+ * rows / whole K) on 7 × 7, MobileNetV2's last 1×1 layers and ResNet-18 layer4's shape: in nine
+ * runs of 960→160, 320→1280, 576→160, 256→512, relaxed 0.79–1.17 (median 0.88, 2 of 36 above
+ * 1.0; 960→320 and 512→512 in four: 0.83–1.12), simd + relu6 in three 0.86–1.12 (median 0.94) —
+ * the VM's neighbours move such L1-sized effects from run to run. Not split: K < 2 parts (160→960 as 104 + 56: 1.01–1.04);
+ * 10² (parts would be 56 rows: 960→160 no faster in kernel-only runs) and larger images
+ * (576→96 @14², 256→512 @14², 144→24 @56²: 0.9–1.1, no gain); im2col panels, where parts of
+ * 64–256 rows were 1.0–1.2× slower (3×3 layers, kernel only).
+ */
+const KBLOCK_BYTES = 24 * 1024;
+/** Fewest rows per part: below, the partial sums' extra loads and stores cost more than L1 saves. */
+const KBLOCK_MIN_ROWS = 96;
+/** setKBlockRows's value, which replaces the rule when set */
+let kBlockOverride: number | null = null;
+
+/** Rows of B per part for the pointwise GEMM over `cols` output columns (0: the whole K at once). */
+export function kBlock(k: number, cols: number): number {
+  if (kBlockOverride !== null) return kBlockOverride < k ? kBlockOverride : 0;
+  const kb = Math.floor(KBLOCK_BYTES / (4 * Math.ceil(cols / 8) * 8) / 8) * 8;
+  return kb >= KBLOCK_MIN_ROWS && 2 * kb <= k ? kb : 0;
+}
+
+/**
+ * For tests and benchmarks only (not exported by the package): replaces the rule by parts of n
+ * rows (0: never in parts; null: the rule). Returns the previous value.
+ */
+export function setKBlockRows(n: number | null): number | null {
+  const old = kBlockOverride;
+  kBlockOverride = n;
+  return old;
+}

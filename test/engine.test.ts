@@ -10,11 +10,11 @@ import type { ConvAlgorithm, Engine, Tensor } from '../bindings/types.js';
 import { forEachEngine } from './helpers/engines.js';
 import { conv1dAbsTerms, conv2dAbsTerms, expectBitExact, expectWithinBounds, expectWithinDotBound, gamma } from './helpers/expect.js';
 import {
-  AVG_POOL_CASES, CONV1D_CASES, CONV2D_CASES, GLOBAL_POOL_SHAPES, MAX_POOL_CASES, RELU_SHAPES,
+  AVG_POOL_CASES, CONV1D_CASES, CONV2D_CASES, GLOBAL_POOL_SHAPES, MAX_POOL_CASES, POINTWISE_PARTS_CASES, RELU_SHAPES,
   algorithmsFor, conv1dName, conv2dName, fmt, isDepthwise3x3InPlace, poolName,
   type Conv2dCase,
 } from './helpers/geometry.js';
-import { depthwiseC4, setDepthwiseC4MaxPlane } from '../bindings/plan.js';
+import { depthwiseC4, kBlock, setDepthwiseC4MaxPlane, setKBlockRows } from '../bindings/plan.js';
 import { conv1dAlgorithms, conv1dInputs, conv2dInputs, im2colOptions, poolOptions } from './helpers/inputs.js';
 import { absTensor, tensor, type Tier } from './helpers/random.js';
 
@@ -95,6 +95,51 @@ forEachEngine((isa, engine) => {
       expect(s2(113, 113, 1, 57)).toBe(true); // output 56's window: columns 111 … 113
       expect(s2(113, 113, 0, 56)).toBe(false);
       expect(s2(112, 112, 1, 56)).toBe(false);
+    });
+  });
+
+  describe('pointwise GEMM in parts of K', () => {
+    // bindings/plan.ts splits K only on small images with a long K; here every pointwise geometry
+    // also runs in parts of 1, 3 and 8 rows and by the rule: each exact on integer data and within
+    // the bound on normal data, and the same bits as the whole K at once on both (the sums run on
+    // in the same order through the partial sums stored in the output)
+    const geometries = [...POINTWISE_PARTS_CASES, ...CONV2D_CASES.filter((c) => algorithmsFor(c).includes('pointwise'))];
+    const runs = geometries.flatMap((c, i) => TIERS.map((tier) => [`${conv2dName(c)} ${tier}`, c, tier, 19000 + 10 * i] as const));
+    it.each(runs)(`%s [${isa}]`, async (name, c, tier, seed) => {
+      const e = await engine();
+      const { x, w, options } = conv2dInputs(c, tier, seed);
+      const expected = ref.conv2d(x, w, options);
+      const run = (rows: number | null) => {
+        const saved = setKBlockRows(rows);
+        try {
+          return e.conv2d(x, w, { ...options, algorithm: 'pointwise' });
+        } finally {
+          setKBlockRows(saved);
+        }
+      };
+      const whole = run(0);
+      for (const rows of [1, 3, 8, null]) {
+        const y = run(rows);
+        const form = `${name}, parts of ${rows ?? `${kBlock(c.w[1], c.x[2] * c.x[3]) || 'K (the rule)'}`} rows`;
+        if (tier === 'int') {
+          expectBitExact(y, expected, form);
+        } else {
+          const { terms, n } = conv2dAbsTerms(x, w, options);
+          expectWithinDotBound(y, expected, terms, n, form);
+        }
+        expectBitExact(y, whole, `${form}: as the whole K`);
+      }
+    });
+
+    it(`splits K in parts of ≥ 96 rows that keep 24 KiB of the input in L1, when K holds two [${isa}]`, () => {
+      expect(kBlock(960, 49)).toBe(104); // 7 × 7: 56 columns · 104 rows · 4 bytes ≤ 24 KiB
+      expect(kBlock(208, 49)).toBe(104);
+      expect(kBlock(207, 49)).toBe(0);
+      expect(kBlock(160, 49)).toBe(0);
+      expect(kBlock(960, 64)).toBe(96);
+      expect(kBlock(960, 65)).toBe(0); // 72 columns: parts of 80 rows
+      expect(kBlock(960, 100)).toBe(0);
+      expect(kBlock(4096, 196)).toBe(0);
     });
   });
 

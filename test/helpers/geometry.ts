@@ -193,6 +193,22 @@ export const CONV2D_CASES: Conv2dCase[] = [
   { x: [1, 16, 5, 5], w: [30, 16, 5, 5] },
 ];
 
+/**
+ * Pointwise layers for the K-blocked GEMM (bindings/plan.ts kBlock, forced to small parts in the
+ * tests): K prime and not a multiple of the parts, partial 4-row blocks, partial 8-column tiles
+ * (5 and 7 columns, whose partial sums are read back lane by lane), a pixel-by-pixel column tail
+ * (49 = 6·8 + 1), groups, a batch, clamps only on the last part; and one the rule itself splits
+ * (K = 232 on 7 × 7: parts of 104, 104, 24).
+ */
+export const POINTWISE_PARTS_CASES: Conv2dCase[] = [
+  { x: [1, 37, 3, 7], w: [6, 37, 1, 1], act: 'relu6' },
+  { x: [2, 29, 1, 7], w: [13, 29, 1, 1] },
+  { x: [1, 40, 7, 7], w: [9, 40, 1, 1], act: 'relu' },
+  { x: [1, 24, 6, 6], w: [10, 12, 1, 1], g: 2, bias: false },
+  { x: [1, 11, 1, 1], w: [5, 11, 1, 1], act: { min: -20, max: 30 } },
+  { x: [1, 232, 7, 7], w: [21, 232, 1, 1], act: 'relu6' },
+];
+
 export const CONV1D_CASES: Conv1dCase[] = [
   { x: [1, 1, 5], w: [1, 1, 3] },
   { x: [1, 1, 1], w: [1, 1, 1], bias: false },
