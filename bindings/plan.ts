@@ -67,18 +67,21 @@ export function isPointwise(p: Conv2dParams): boolean {
  * vector) instead of along each plane's rows (f32_dwconv_3x3s1, 4-wide steps with edge cases at
  * both ends of a row, 4-row steps). The two give the same bits. Time of the 4-channel form over
  * the row form (`node --experimental-wasm-relaxed-simd bench/dw-c4.mjs`: same process, resident
- * tensors, interleaved rounds), relaxed without activation / simd with relu6: 960 @7² 0.63–0.67
- * / 0.69; 384 @14² 0.66; 576 @14² 0.67–0.76 / 0.66; 256 @16² 0.84–0.90 / 0.81; 192 @20² 0.74 /
- * 0.83; 128 @24² 0.78 / 0.85; 192 @28² 0.93–1.08 / 0.92–0.95; 64 @32² 1.26 / 0.96; 64 @40² 1.28
- * / 0.89; 144 @56² 1.33 / 0.95; 32 @112² 1.41 — on larger planes the interleaving copy costs
- * more than the row form's edges (with an activation the row form's extra registers make the
- * two nearly even).
+ * tensors, interleaved rounds), relaxed without activation / simd with relu6, since its output
+ * rows take two passes (kernel rows 0 and 1, then 2): 960 @7² 0.55 / 0.52; 384 @14² 0.68 / 0.74;
+ * 576 @14² 0.59 / 0.63; 256 @16² 0.76 / 0.76; 192 @20² 0.84 / 0.78; 128 @24² 0.75–0.88 / 0.81;
+ * 192 @28² 0.83–0.95 / 0.81–0.82; 64 @32² 0.98 / 0.71, 96 @32² 0.81–0.85 / 0.84; 64 @40² 1.03 /
+ * 0.81, 144 @40² 0.90–1.00 / 0.89; 144 @56² 1.00–1.05 / 0.88–0.92; 32 @112² 0.98–1.01 / 0.88–0.94
+ * — from about 40 × 40 on, the interleaving copy costs what the row form's edges do. (With three
+ * passes, before: 192 @28² 0.93–1.08, 64 @32² 1.26, 144 @56² 1.33, 32 @112² 1.41, and the edge
+ * was 24 × 24.)
  */
-const DW_C4_MAX_PLANE_S1 = 24 * 24;
+const DW_C4_MAX_PLANE_S1 = 32 * 32;
 /**
  * The same at stride 2, where the copy interleaves 4 input pixels per output pixel (`…
- * bench/dw-c4.mjs --stride 2`, relaxed): 256 @8² 0.89, @10² 0.91, @12² 0.93–0.96, but 576 @14²
- * 1.19–1.25, 192 @28² 1.32, 144 @56² 1.44, 96 @112² 1.59. Whatever the plane, though, the row
+ * bench/dw-c4.mjs --stride 2`, relaxed, two passes): 256 @8² 0.85, @10² 0.87, @12² 0.98, but 576
+ * @14² 1.03–1.16, 288 @16² 1.16–1.17, 192 @28² 1.11–1.15, 144 @56² 1.38, 96 @112² 1.31 (three
+ * passes: @12² 0.93–0.96, 576 @14² 1.19–1.25). Whatever the plane, though, the row
  * form (f32_dwconv_3x3s2) computes a row's last outputs one row at a time with masked loads when
  * their window reaches past the input's last column (odd widths with padding 1), and there the
  * 4-channel form wins: 256 @7² 0.21, @9² 0.27, @13² 0.37, 128 @21² 0.42, @29² 0.52, 64 @41²

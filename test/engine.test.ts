@@ -83,12 +83,13 @@ forEachEngine((isa, engine) => {
       if (tier === 'int' || (c.s ?? 1) === 1) expectBitExact(ys[1]!, ys[0]!, `${name}: the two forms`);
     });
 
-    it(`runs the 4-channel form on planes of at most 24 × 24 (stride 1), 12 × 12 or with a right padding column read (stride 2) [${isa}]`, () => {
+    it(`runs the 4-channel form on planes of at most 32 × 32 (stride 1), 12 × 12 or with a right padding column read (stride 2) [${isa}]`, () => {
       const s1 = (H: number, W: number) => depthwiseC4({ H, W, sH: 1, outW: W, padLeft: 1 });
       const s2 = (H: number, W: number, padLeft: number, outW: number) => depthwiseC4({ H, W, sH: 2, outW, padLeft });
-      expect(s1(24, 24)).toBe(true);
-      expect(s1(7, 82)).toBe(true);
-      expect(s1(25, 24)).toBe(false);
+      expect(s1(32, 32)).toBe(true);
+      expect(s1(28, 28)).toBe(true);
+      expect(s1(7, 146)).toBe(true);
+      expect(s1(33, 32)).toBe(false);
       expect(s1(112, 112)).toBe(false);
       expect(s2(12, 12, 1, 6)).toBe(true);
       expect(s2(14, 14, 1, 7)).toBe(false);

@@ -56,9 +56,9 @@ const CONV2D: Conv2dCase[] = [
   { x: [2, 232, 7, 7], w: [20, 232, 1, 1], opts: { algorithm: 'pointwise' } },
   // depthwise: output-channel split; multiplier 2; 1 channel (nothing to split); batch
   { x: [2, 6, 11, 13], w: [6, 1, 3, 3], opts: { groups: 6, padding: 1 } },
-  // … stride-1 3×3 on a plane past 24 × 24 (the row form; smaller ones run 4 channels at a time,
+  // … stride-1 3×3 on a plane past 32 × 32 (the row form; smaller ones run 4 channels at a time,
   // split in 4-channel groups: 6 = 4 + 2 above, 9 = 4 + 4 + 1 with multiplier 3 below)
-  { x: [1, 5, 25, 27], w: [5, 1, 3, 3], opts: { groups: 5, padding: 1, activation: 'relu' } },
+  { x: [1, 5, 33, 35], w: [5, 1, 3, 3], opts: { groups: 5, padding: 1, activation: 'relu' } },
   { x: [1, 3, 8, 9], w: [9, 1, 3, 3], opts: { groups: 3, padding: [1, 0], algorithm: 'depthwise' } },
   { x: [1, 3, 9, 8], w: [6, 1, 3, 3], opts: { groups: 3, stride: 2, padding: 1, algorithm: 'depthwise' } },
   // … stride 2 on a plane past 12 × 12 with an even width (the row form; the one above runs 4 channels at a time)

@@ -3,13 +3,15 @@
  * each side (groups = C, channel multiplier `mult`) for small planes, four output channels at a
  * time: their input planes are interleaved into one zero-bordered image of 4-channel pixels
  * (buf), so a vector holds one pixel of the four channels and the border is the padding — no
- * shuffles along a row, no edge cases. An output row is computed in three passes, one per kernel
- * row, two output pixels a step (4 loads at stride 1, 5 at stride 2, 6 multiply-adds), its sums
- * kept in a row buffer; the last pass pairs the two result vectors per channel and stores them
- * as 64-bit lanes into the four output planes. (All three kernel rows in one loop — V8 spilled
- * a dozen vectors a step — took 0.93–1.09× this form's time in the relaxed build without an
- * activation but 1.3× in the simd build with relu6, `bench/ab-builds.mjs … --shapes 960x7,576x14
- * --isa simd --act relu6`; single-pixel steps with 4 lane stores, and 4-pixel steps with a 4 × 4
+ * shuffles along a row, no edge cases. An output row is computed in two passes, kernel rows 0
+ * and 1, then kernel row 2, two output pixels a step (per kernel row 4 loads at stride 1, 5 at
+ * stride 2, 6 multiply-adds), its sums kept in a row buffer; the last pass pairs the two result
+ * vectors per channel and stores them as 64-bit lanes into the four output planes. Against one
+ * pass per kernel row: relaxed 0.87–0.94× the time at stride 1 (960 @7², 384 and 576 @14², 128
+ * @24², 192 @20²), 0.89–1.03× at stride 2; simd with relu6 0.89–1.00× (`bench/ab-builds.mjs`,
+ * same process). (All three kernel rows in one loop — V8 spilled a dozen vectors a step — took
+ * 0.93–1.09× the three passes' time in the relaxed build without an activation but 1.3× in the
+ * simd build with relu6; single-pixel steps with 4 lane stores, and 4-pixel steps with a 4 × 4
  * transpose, were slower than that.)
  *
  * The row forms (f32_dwconv_3x3s1 / f32_dwconv_3x3s2) pay per plane and per row — the first step
@@ -150,11 +152,12 @@ function interleave(q: usize, ldq: usize, x0: usize, x1: usize, x2: usize, x3: u
 
 /**
  * Every output pixel of the group, lanes 0 … nc − 1 stored into the group's output planes (yc,
- * outPlane bytes apart). An output row in three passes, one per kernel row, its sums kept in rb
- * (with all 9 weights, the bias and a step's loads live in one loop V8 spilled a dozen vectors
- * a step). Two pixels a step: their windows share 3 − s columns, so 4 (s = 1) or 5 (s = 2) loads
- * a step; with an odd outW the first two passes also sum a pixel past the row into rb (its
- * reads stay inside buf), which the last pass does not store.
+ * outPlane bytes apart). An output row in two passes, kernel rows 0 and 1 (6 weights), then
+ * kernel row 2 with the activation and the stores, its sums kept in rb (with all 9 weights, the
+ * bias and a step's loads live in one loop V8 spilled a dozen vectors a step). Two pixels a step:
+ * their windows share 3 − s columns, so 4 (s = 1) or 5 (s = 2) loads per kernel row and step;
+ * with an odd outW the first pass also sums a pixel past the row into rb (its reads stay inside
+ * buf), which the last pass does not store.
  */
 // @ts-ignore: decorator
 @inline
@@ -167,19 +170,15 @@ function pixels(
   const ldr = <usize>s * ldq;
   for (let oy = 0; oy < outH; oy++) {
     const q = q0 + <usize>oy * ldr;
-    // kernel row 0, from the bias
+    // kernel row 0, from the bias, plus kernel row 1 as a chain of its own
     for (let ox = 0; ox < outW; ox += 2) {
       const p = q + (<usize>(ox * s) << 4);
       const r = rb + (<usize>ox << 4);
-      v128.store(r, fma(v128.load(p, 32), w02, fma(v128.load(p, 16), w01, fma(v128.load(p), w00, vbias))));
-      v128.store(r, tap3(s, p, w00, w01, w02, vbias, true), 16);
-    }
-    // kernel row 1: its own chain, added
-    for (let ox = 0; ox < outW; ox += 2) {
-      const p = q + ldq + (<usize>(ox * s) << 4);
-      const r = rb + (<usize>ox << 4);
-      v128.store(r, f32x4.add(v128.load(r), fma(v128.load(p, 32), w12, fma(v128.load(p, 16), w11, f32x4.mul(v128.load(p), w10)))));
-      v128.store(r, f32x4.add(v128.load(r, 16), tap3(s, p, w10, w11, w12, vbias, false)), 16);
+      const a0 = fma(v128.load(p, 32), w02, fma(v128.load(p, 16), w01, fma(v128.load(p), w00, vbias)));
+      const a1 = tap3(s, p, w00, w01, w02, vbias, true);
+      const p1 = p + ldq;
+      v128.store(r, f32x4.add(a0, fma(v128.load(p1, 32), w12, fma(v128.load(p1, 16), w11, f32x4.mul(v128.load(p1), w10)))));
+      v128.store(r, f32x4.add(a1, tap3(s, p1, w10, w11, w12, vbias, false)), 16);
     }
     // kernel row 2, added; the activation; the 4 channels' rows stored (the last odd pixel alone)
     let ox = 0;
