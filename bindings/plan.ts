@@ -185,13 +185,14 @@ export function panelColumns(k: number, p: number): number {
  * rows / whole K) on 7 × 7, MobileNetV2's last 1×1 layers and ResNet-18 layer4's shape: in nine
  * runs of 960→160, 320→1280, 576→160, 256→512, relaxed 0.79–1.17 (median 0.88, 2 of 36 above
  * 1.0; 960→320 and 512→512 in four: 0.83–1.12), simd + relu6 in three 0.86–1.12 (median 0.94) —
- * the VM's neighbours move such L1-sized effects from run to run. Not split: K < 2 parts (160→960 as 104 + 56: 1.01–1.04);
- * 10² (parts would be 56 rows: 960→160 no faster in kernel-only runs) and larger images
+ * the VM's neighbours move such L1-sized effects from run to run; parts of 64 to 160 rows ran
+ * alike (one run). Not split: K < 2 parts (160→960 as 104 + 56: 1.01–1.04); 10² (parts would be
+ * 56 rows: 960→160 no faster in kernel-only runs) and larger images
  * (576→96 @14², 256→512 @14², 144→24 @56²: 0.9–1.1, no gain); im2col panels, where parts of
  * 64–256 rows were 1.0–1.2× slower (3×3 layers, kernel only).
  */
 const KBLOCK_BYTES = 24 * 1024;
-/** Fewest rows per part: below, the partial sums' extra loads and stores cost more than L1 saves. */
+/** Fewest rows per part: the 24 KiB part holds fewer only on images past 64 pixels (10² and up), where splitting gained nothing. */
 const KBLOCK_MIN_ROWS = 96;
 /** setKBlockRows's value, which replaces the rule when set */
 let kBlockOverride: number | null = null;
