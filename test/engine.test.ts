@@ -56,8 +56,9 @@ forEachEngine((isa, engine) => {
   describe('depthwise 3×3: the row form and the 4-channel form', () => {
     // bindings/plan.ts picks one by plane size; here every geometry that reaches them runs in
     // both: each exact on integer data and within the bound on normal data; the two give the
-    // same bits at stride 1 (the same operations in the same order) — at stride 2 the row form's
-    // masked edge steps sum in another order, so there only on integer data
+    // same bits at stride 1 (the same operations in the same order) — at stride 2 the row form
+    // adds the kernel rows' sums in another order (and its masked edge steps run one chain), so
+    // there only on integer data
     const runs = CONV2D_CASES.filter(isDepthwise3x3InPlace).flatMap((c, i) =>
       TIERS.map((tier) => [`${conv2dName(c)} ${tier}`, c, tier, 17000 + 10 * i] as const));
     it.each(runs)(`%s [${isa}]`, async (name, c, tier, seed) => {

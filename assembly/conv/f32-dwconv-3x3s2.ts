@@ -8,7 +8,8 @@
  * j = 0 … 7). Per input row and 4 outputs three loads give columns c0 … c0+11, shuffled into the
  * even, odd and shifted-even lanes of the row's three taps (taps3). (Two loads and a shuffle per
  * tap instead: 20 % slower, 0.163 vs 0.13 ms on 144×56².) Each output sums the bias and kernel
- * row 0 in order, kernel rows 1 and 2 each as a chain of its own, then adds the three (rows12).
+ * row 0 in order, kernel rows 1 and 2 each as a chain of its own, then adds row 1's and row 2's
+ * sums and then row 0's (rows12).
  * The plane is computed in bands of BAND output rows, each band as strips of 8 outputs (column)
  * run down its rows: output row oy's last input row is the next row's first, so each input row
  * is loaded and shuffled once per strip and band instead of 2.5 times per output row pair — two
@@ -199,6 +200,13 @@ function column(
  * bias) goes to `carry`. Through memory, not a value carried by the loop: V8 computed such a
  * value only where the next iteration used it, keeping row p2's shuffled vectors live across
  * the back edge (spilled); a store has to come first.
+ * The carry is loaded last, as the last operand of (r1 + r2) + carry: as the first, in
+ * (carry + r1) + r2, V8 loaded it at the top of the iteration — right after the previous row
+ * stored it — and spilled it to the stack until its use; loaded last it took 0.88–0.96× the
+ * time (relaxed, resident: 96×112², 144×56², 192×28², 32×112², `bench/ab-builds.mjs`, either
+ * build first; 576×14² 0.97–1.03; simd + relu6 0.96–1.0). Loaded between r1 and r2 it was as
+ * slow as first. (The old order with the load last — the new sum stored first into a second
+ * slot — ran 1.0–1.04× this one's time.)
  */
 // @ts-ignore: decorator
 @inline
@@ -207,7 +215,7 @@ function rows12(
 ): void {
   const r1 = taps3(p1, left, w10, w11, w12, vbias, false);
   const r2 = taps3(p2, left, w20, w21, w22, vbias, false);
-  const acc = f32x4.add(f32x4.add(v128.load(carry), r1), r2);
+  const acc = f32x4.add(f32x4.add(r1, r2), v128.load(carry));
   // row p2 again for the next row: the same loads and shuffles, which V8 does only once
   v128.store(carry, taps3(p2, left, w00, w01, w02, vbias));
   storeLanes(yt, clampIf(act, acc, vmin, vmax), n);
