@@ -206,7 +206,7 @@ function column(
  * time (relaxed, resident: 96×112², 144×56², 192×28², 32×112², `bench/ab-builds.mjs`, either
  * build first; 576×14² 0.97–1.03; simd + relu6 0.96–1.0). Loaded between r1 and r2 it was as
  * slow as first. (The old order with the load last — the new sum stored first into a second
- * slot — ran 1.0–1.04× this one's time.)
+ * slot — ran 0.98–1.04× this one's time.)
  */
 // @ts-ignore: decorator
 @inline
