@@ -77,18 +77,6 @@ export function storeLanes(p: usize, v: v128, n: i32): void {
   if (n > 2) f32.store(p, f32x4.extract_lane(v, 2), 8);
 }
 
-/** The first `n` (0..4) floats at `p` in lanes 0 … n−1, zero in the others; reads nothing past them. */
-// @ts-ignore: decorator
-@inline
-export function loadLanes(p: usize, n: i32): v128 {
-  if (n >= 4) return v128.load(p);
-  let v = f32x4.splat(0);
-  if (n > 0) v = v128.load32_lane(p, v, 0);
-  if (n > 1) v = v128.load32_lane(p, v, 1, 4);
-  if (n > 2) v = v128.load32_lane(p, v, 2, 8);
-  return v;
-}
-
 /** Stores the first `n` (1..8) lanes of the pair (lo, hi) at `p`. */
 // @ts-ignore: decorator
 @inline

@@ -7,13 +7,12 @@
 //    which every full benchmark run also records at its start and end).
 // 2. simdconv's pointwise GEMM (f32_conv2d_gemm, 4×8 tile, packed weights, bias + clamp
 //    epilogue) called straight on the built wasm module (build/simdconv.<isa>.wasm), for the
-//    suite's 1×1 layers: the kernel alone, no validation, no copies.
+//    suite's 1×1 layers: the kernel alone reading the input in place, no validation, no copies.
 // Prints GFLOP/s (median of repeated calls) and each kernel's fraction of its build's peak.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { relaxedSupported } from './simdconv.mjs';
 import { registerPeaks, CHAINS } from './peaks.mjs';
-import { kBlock } from '../dist/plan.js';
 
 const relaxed = relaxedSupported();
 
@@ -58,7 +57,7 @@ for (const isa of relaxed ? ['simd', 'relaxed'] : ['simd']) {
     if (offsets + k * 4 > mem.buffer.byteLength) mem.grow(1);
     ex.f32_conv_offsets(offsets, k, 1, 1, 1, 1, 1, 1, 0, p);
     const run = () => ex.f32_conv2d_gemm(0, at.x, l.c, l.hw, l.hw, 1, 1, 1, 1, 1, 1, 0, 0, l.hw, l.hw,
-      at.packed, l.m, 0, p, kBlock(k, p), offsets, at.y, -Infinity, Infinity, 0, p);
+      at.packed, l.m, 0, p, p, offsets, at.y, -Infinity, Infinity, 0, p);
     const ms = median(run, 41, 5);
     const gflops = (2 * l.m * k * p) / (ms * 1e6);
     const of = isa === 'relaxed' ? /** @type {number} */ (peak.fma) : peak.muladd;

@@ -23,7 +23,9 @@
  *   channels (8→16 @64² 0.101 vs 0.082 / 0.085 vs 0.069) and where U outgrows the caches
  *   (256→512 @14² 2.65 vs 2.52 / 4.35 vs 4.28; 512→512 @8² 2.23 vs 2.02 / 2.52 vs 2.18).
  * - 1×1, stride 1, no padding: the pointwise GEMM, which reads the input in place
- *   (1×1 144→24 @56²: 44.7 GFLOP/s vs 40.1 im2col, 40.4 direct, relaxed build).
+ *   (1×1 144→24 @56²: 44.7 GFLOP/s vs 40.1 im2col, 40.4 direct, relaxed build, before im2col
+ *   copied a 1×1 panel in one run per channel) — except where its rows sit badly in the cache
+ *   (pointwiseCopies): then im2col + GEMM, the same GEMM over copied panels.
  * - other 1×1 (strided): im2col + GEMM (1×1 s2 64→128 @56²: 40.1 vs direct 30.7).
  * - kernels of at most 3×3 taps with a long reduction K = Cg·kH·kW ≥ 512, where the direct
  *   kernel's tiles (8 pixels of one output row) would leave more than 8 % of their lanes idle
@@ -159,7 +161,7 @@ export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm, fini
   if (requested !== 'auto' && requested !== 'winograd') return requested;
   if (isDepthwise(p)) return 'depthwise';
   if (finite && (requested === 'winograd' ? isWinograd(p) : autoWinograd(p))) return 'winograd';
-  if (isPointwise(p)) return 'pointwise';
+  if (isPointwise(p)) return pointwiseCopies(p.cPerGroup, p.outH * p.outW) ? 'im2col' : 'pointwise';
   if (p.kH === 1 && p.kW === 1) return 'im2col';
   const taps = p.kH * p.kW;
   const rowUse = p.outW / (8 * Math.ceil(p.outW / 8));
@@ -177,39 +179,47 @@ export function panelColumns(k: number, p: number): number {
 }
 
 /**
- * K-blocking of the pointwise GEMM (f32_conv2d_gemm's kb): B's rows in parts of kb, each part
- * run over every 4-row block of the weights, so a kb × (panel columns) part of the input stays in
- * L1 for all of them instead of being read from L2 by each. It pays on small images, where such
- * a part holds ~100 rows of every column. Measured (`node --experimental-wasm-relaxed-simd
- * bench/kblock.mjs [--isa simd --act relu6]`, resident, same-process A/B, time with parts of 104
- * rows / whole K) on 7 × 7, MobileNetV2's last 1×1 layers and ResNet-18 layer4's shape: in nine
- * runs of 960→160, 320→1280, 576→160, 256→512, relaxed 0.79–1.17 (median 0.88, 2 of 36 above
- * 1.0; 960→320 and 512→512 in four: 0.83–1.12), simd + relu6 in three 0.86–1.12 (median 0.94) —
- * the VM's neighbours move such L1-sized effects from run to run; parts of 64 to 160 rows ran
- * alike (one run). Not split: K < 2 parts (160→960 as 104 + 56: 1.01–1.04); 10² (parts would be
- * 56 rows: 960→160 no faster in kernel-only runs) and larger images
- * (576→96 @14², 256→512 @14², 144→24 @56²: 0.9–1.1, no gain); im2col panels, where parts of
- * 64–256 rows were 1.0–1.2× slower (3×3 layers, kernel only).
+ * Floats between the rows of a GEMM panel of nc columns (nc a multiple of 8): nc, or nc + 8 when
+ * nc is a multiple of 32, whose rows (128·n bytes apart) would fall on a few of L1's 64 sets (64
+ * bytes a line, 4096 bytes a way; 448 columns: 16 sets, 1024: one). A tile reads the same 8
+ * columns of every row; on too few sets the rows evict each other before the next tile reads the
+ * other half of their lines. Time padded / not (im2col, resident, same process, relaxed, 3 Dec):
+ * 1×1 144→24 @64² (448 columns) 0.83×, 1×1 64→64 @32² (1024) 0.90×, 3×3 16→32 @64² 0.96×;
+ * 1×1 144→24 @56², 1×1 128→128 @16², 3×3 64→64 @56², 3×3 32→64 @32² 0.99–1.01×.
  */
-const KBLOCK_BYTES = 24 * 1024;
-/** Fewest rows per part: the 24 KiB part holds fewer only on images past 64 pixels (10² and up), where splitting gained nothing. */
-const KBLOCK_MIN_ROWS = 96;
-/** setKBlockRows's value, which replaces the rule when set */
-let kBlockOverride: number | null = null;
-
-/** Rows of B per part for the pointwise GEMM over `cols` output columns (0: the whole K at once). */
-export function kBlock(k: number, cols: number): number {
-  if (kBlockOverride !== null) return kBlockOverride < k ? kBlockOverride : 0;
-  const kb = Math.floor(KBLOCK_BYTES / (4 * Math.ceil(cols / 8) * 8) / 8) * 8;
-  return kb >= KBLOCK_MIN_ROWS && 2 * kb <= k ? kb : 0;
+export function panelStride(nc: number): number {
+  return nc % 32 === 0 ? nc + 8 : nc;
 }
 
 /**
- * For tests and benchmarks only (not exported by the package): replaces the rule by parts of n
- * rows (0: never in parts; null: the rule). Returns the previous value.
+ * Whether 'auto' computes a pointwise layer (1×1, stride 1, unpadded; k = input channels per
+ * group, p = pixels) by im2col + GEMM — its panels copied from the input, one run per channel —
+ * instead of the pointwise GEMM reading the input in place, whose B rows are the input planes, p
+ * floats apart. In place, a tile's k loads (8 columns of every row) hit rows that are not
+ * 16-byte aligned when p % 4 ≠ 0 (49 on 7 × 7), or that fall on few of L1's 64 sets when 4p
+ * shares a high power of two with 4096 (32², 64², 128² planes: all on one set; 48²: four; 56²:
+ * 16): when 8 ways × those sets hold fewer lines than k, each line is evicted before the next
+ * tile reads its other half. The copied panel's rows are aligned and spread (panelStride). On
+ * small images (≤ 64 pixels) the copy is small and won everywhere measured. At most one tile
+ * (p < 8) stays in place: nothing to gain. Time copied / in place (`node
+ * --experimental-wasm-relaxed-simd bench/pointwise-copy.mjs`, resident, same process, relaxed,
+ * 3 Dec): 7 × 7 (MobileNetV2's 576→160, 160→960, 960→160, 960→320, 320→1280; ResNet-50's
+ * 2048→512, 512→2048) 0.81–0.99 (0.91–0.94 on MobileNetV2's last three); 6², 8², 4² with 256–2048
+ * channels 0.90–0.97; 64→128 @64² 0.60, 144→24 @64² 0.65, 16→32 @64² 0.76, 32→32 @128² 0.62,
+ * 64→64 @32² 0.79, 128→128 @32² 0.63, 144→24 @48² 0.84, 256→64 @56² 0.95, 1024→256 @14² 0.96;
+ * near the line either way: 128→128, 64→256, 256→256 @16² 0.96–1.02, 144→24 @40² 1.01, 576→96
+ * @12² 1.02, 960→160 @10² 1.00, but 144→24 @16×32 and @24×32 1.06. Kept in place: 32→16 and
+ * 16→96 @112² 1.15, 1.03; 96→24, 24→144, 144→24, 64→256 @56² 1.00–1.05; the other 14²–28²
+ * layers 0.94–1.05 (128→512 @28² 0.83 once, 1.05 in a rerun); 160→960, 320→1280 @10² 0.99, 1.06;
+ * 1024→1000 on one pixel 1.09. The
+ * simd build with relu6 alike (960→160 @7² 0.87, 144→24 @64² 0.81, 128→128 @16² 0.87, 32→16
+ * @112² 1.08). Before this rule the ≤ 64-pixel layers took K in parts of ~100 rows kept in L1 (in
+ * place; 0.79–1.17× whole K): the copy beat that too, so the parts are gone.
  */
-export function setKBlockRows(n: number | null): number | null {
-  const old = kBlockOverride;
-  kBlockOverride = n;
-  return old;
+export function pointwiseCopies(k: number, p: number): boolean {
+  if (p < 8) return false;
+  if (p <= 64 || p % 4 !== 0) return true;
+  const bytes = 4 * p;
+  const sets = Math.min(64, 4096 / Math.min(4096, bytes & -bytes));
+  return k > 8 * sets;
 }

@@ -10,11 +10,11 @@ import type { ConvAlgorithm, Engine, Tensor } from '../bindings/types.js';
 import { forEachEngine } from './helpers/engines.js';
 import { conv1dAbsTerms, conv2dAbsTerms, expectBitExact, expectWithinBounds, expectWithinDotBound, gamma } from './helpers/expect.js';
 import {
-  AVG_POOL_CASES, CONV1D_CASES, CONV2D_CASES, GLOBAL_POOL_SHAPES, MAX_POOL_CASES, POINTWISE_PARTS_CASES, RELU_SHAPES,
+  AVG_POOL_CASES, CONV1D_CASES, CONV2D_CASES, GLOBAL_POOL_SHAPES, MAX_POOL_CASES, POINTWISE_CASES, RELU_SHAPES,
   algorithmsFor, conv1dName, conv2dName, fmt, isDepthwise3x3InPlace, poolName,
   type Conv2dCase,
 } from './helpers/geometry.js';
-import { depthwiseC4, kBlock, setDepthwiseC4MaxPlane, setKBlockRows } from '../bindings/plan.js';
+import { depthwiseC4, panelStride, pointwiseCopies, setDepthwiseC4MaxPlane } from '../bindings/plan.js';
 import { conv1dAlgorithms, conv1dInputs, conv2dInputs, im2colOptions, poolOptions } from './helpers/inputs.js';
 import { absTensor, tensor, type Tier } from './helpers/random.js';
 
@@ -100,48 +100,46 @@ forEachEngine((isa, engine) => {
     });
   });
 
-  describe('pointwise GEMM in parts of K', () => {
-    // bindings/plan.ts splits K only on small images with a long K; here every pointwise geometry
-    // also runs in parts of 1, 3 and 8 rows and by the rule: each exact on integer data and within
-    // the bound on normal data, and the same bits as the whole K at once on both (the sums run on
-    // in the same order through the partial sums stored in the output)
-    const geometries = [...POINTWISE_PARTS_CASES, ...CONV2D_CASES.filter((c) => algorithmsFor(c).includes('pointwise'))];
+  describe('pointwise layers in place and over copied panels', () => {
+    // bindings/plan.ts runs a pointwise layer either reading the input in place or as im2col +
+    // GEMM over copied panels (pointwiseCopies); every pointwise geometry runs both ways and by
+    // the rule: each exact on integer data and within the bound on normal data, and the two the
+    // same bits on both (the same GEMM over the same sums in the same order)
+    const geometries = [...POINTWISE_CASES, ...CONV2D_CASES.filter((c) => algorithmsFor(c).includes('pointwise'))];
     const runs = geometries.flatMap((c, i) => TIERS.map((tier) => [`${conv2dName(c)} ${tier}`, c, tier, 19000 + 10 * i] as const));
     it.each(runs)(`%s [${isa}]`, async (name, c, tier, seed) => {
       const e = await engine();
       const { x, w, options } = conv2dInputs(c, tier, seed);
       const expected = ref.conv2d(x, w, options);
-      const run = (rows: number | null) => {
-        const saved = setKBlockRows(rows);
-        try {
-          return e.conv2d(x, w, { ...options, algorithm: 'pointwise' });
-        } finally {
-          setKBlockRows(saved);
-        }
-      };
-      const whole = run(0);
-      for (const rows of [1, 3, 8, null]) {
-        const y = run(rows);
-        const form = `${name}, parts of ${rows ?? `${kBlock(c.w[1], c.x[2] * c.x[3]) || 'K (the rule)'}`} rows`;
+      const inPlace = e.conv2d(x, w, { ...options, algorithm: 'pointwise' });
+      for (const algorithm of ['pointwise', 'im2col', 'auto'] as const) {
+        const y = algorithm === 'pointwise' ? inPlace : e.conv2d(x, w, { ...options, algorithm });
+        const form = `${name}, ${algorithm === 'auto' ? `auto (${e.lastCall!.algorithm})` : algorithm}`;
         if (tier === 'int') {
           expectBitExact(y, expected, form);
         } else {
           const { terms, n } = conv2dAbsTerms(x, w, options);
           expectWithinDotBound(y, expected, terms, n, form);
         }
-        expectBitExact(y, whole, `${form}: as the whole K`);
+        expectBitExact(y, inPlace, `${form}: as in place`);
       }
     });
 
-    it(`splits K in parts of ≥ 96 rows that keep 24 KiB of the input in L1, when K holds two [${isa}]`, () => {
-      expect(kBlock(960, 49)).toBe(104); // 7 × 7: 56 columns · 104 rows · 4 bytes ≤ 24 KiB
-      expect(kBlock(208, 49)).toBe(104);
-      expect(kBlock(207, 49)).toBe(0);
-      expect(kBlock(160, 49)).toBe(0);
-      expect(kBlock(960, 64)).toBe(96);
-      expect(kBlock(960, 65)).toBe(0); // 72 columns: parts of 80 rows
-      expect(kBlock(960, 100)).toBe(0);
-      expect(kBlock(4096, 196)).toBe(0);
+    it(`copies on small images, unaligned rows and rows on few cache sets [${isa}]`, () => {
+      expect(pointwiseCopies(960, 49)).toBe(true); // 7 × 7: rows of 49 floats, not 16-byte aligned
+      expect(pointwiseCopies(16, 64)).toBe(true); // ≤ 64 pixels
+      expect(pointwiseCopies(16, 7)).toBe(false); // one tile
+      expect(pointwiseCopies(16, 81)).toBe(true); // 9 × 9: unaligned
+      expect(pointwiseCopies(512, 100)).toBe(false); // 10 × 10: 400 bytes a row, on all 64 sets (8 · 64 lines)
+      expect(pointwiseCopies(513, 100)).toBe(true);
+      expect(pointwiseCopies(9, 1024)).toBe(true); // 32 × 32: every row on one set (8 ways)
+      expect(pointwiseCopies(8, 1024)).toBe(false);
+      expect(pointwiseCopies(128, 3136)).toBe(false); // 56 × 56: 16 sets, 128 lines
+      expect(pointwiseCopies(129, 3136)).toBe(true);
+      expect(panelStride(448)).toBe(456); // 448 = 14 · 32: 1792-byte rows on 16 sets
+      expect(panelStride(1024)).toBe(1032);
+      expect(panelStride(56)).toBe(56);
+      expect(panelStride(464)).toBe(464);
     });
   });
 
@@ -165,7 +163,13 @@ forEachEngine((isa, engine) => {
       ['5×5, K = 1200', [1, 48, 12, 12], [8, 48, 5, 5], { padding: 2 }, 'direct'],
       ['7×7 s2 stem', [1, 3, 32, 32], [8, 3, 7, 7], { stride: 2, padding: 3 }, 'direct'],
       ['1×1 s2', [1, 4, 8, 8], [8, 4, 1, 1], { stride: 2 }, 'im2col'],
-      ['1×1', [1, 4, 8, 8], [8, 4, 1, 1], {}, 'pointwise'],
+      // pointwise in place or over copied panels (pointwiseCopies)
+      ['1×1 on 10×10', [1, 4, 10, 10], [8, 4, 1, 1], {}, 'pointwise'],
+      ['1×1 on 8×8 (≤ 64 pixels)', [1, 4, 8, 8], [8, 4, 1, 1], {}, 'im2col'],
+      ['1×1 on 9×9 (unaligned rows)', [1, 4, 9, 9], [8, 4, 1, 1], {}, 'im2col'],
+      ['1×1 on 2×3 (one tile)', [1, 4, 2, 3], [8, 4, 1, 1], {}, 'pointwise'],
+      ['1×1 on 32×32, K = 9 (rows on one cache set)', [1, 9, 32, 32], [4, 9, 1, 1], {}, 'im2col'],
+      ['1×1 on 32×32, K = 8', [1, 8, 32, 32], [4, 8, 1, 1], {}, 'pointwise'],
       ['3×3, 8 channels', [1, 8, 6, 6], [4, 8, 3, 3], { padding: 1 }, 'winograd'],
       ['3×3, 7 channels', [1, 7, 6, 6], [4, 7, 3, 3], { padding: 1 }, 'direct'],
       ['depthwise 3×3', [1, 6, 6, 6], [6, 1, 3, 3], { groups: 6, padding: 1 }, 'depthwise'],

@@ -50,10 +50,12 @@ const CONV2D: Conv2dCase[] = [
   // … a 4-column tail (12 = 8 + 4) run pixel by pixel, split over channels and over columns
   { x: [1, 8, 3, 4], w: [40, 8, 1, 1], opts: { algorithm: 'pointwise' } },
   { x: [2, 8, 5, 5], w: [12, 8, 1, 1], opts: { stride: 2, activation: 'relu6', algorithm: 'im2col' } },
-  // … K in parts (bindings/plan.ts kBlock: K = 232 on 7 × 7, parts of 104, 104, 24), split over
-  // channels (11 blocks > 7 tiles) and over columns (5 blocks)
+  // … 7 × 7 over copied panels (bindings/plan.ts pointwiseCopies), split over channels (11
+  // blocks > 7 tiles: each thread builds the whole panel), and in place (5 blocks, split over columns)
   { x: [1, 232, 7, 7], w: [44, 232, 1, 1], opts: { activation: 'relu6' } },
   { x: [2, 232, 7, 7], w: [20, 232, 1, 1], opts: { algorithm: 'pointwise' } },
+  // … copied panels split over columns (4 blocks < 128 tiles), each thread its own panel
+  { x: [1, 16, 32, 32], w: [16, 16, 1, 1], opts: { activation: 'relu' } },
   // depthwise: output-channel split; multiplier 2; 1 channel (nothing to split); batch
   { x: [2, 6, 11, 13], w: [6, 1, 3, 3], opts: { groups: 6, padding: 1 } },
   // … stride-1 3×3 on a plane past 32 × 32 (the row form; smaller ones run 4 channels at a time,

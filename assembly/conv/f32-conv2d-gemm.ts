@@ -2,16 +2,12 @@
  * f32_conv2d_gemm: one image × one group of a convolution as GEMM, Y[M][P] = A[M][K]·B[K][P],
  * M = output channels of the group, K = Cg·kH·kW, P = outH·outW.
  *   im2col = true:  B is built panel by panel (nc columns at a time, nc a multiple of 8) into
- *                   `col` (K·nc floats + 32 bytes of slack), so the workspace stays bounded.
+ *                   `col` (K rows ldp ≥ nc floats apart + 32 bytes of slack), so the workspace
+ *                   stays bounded.
  *   im2col = false: the pointwise path (1×1, stride 1, no padding): B is the input itself,
  *                   rows H·W floats apart; no copy at all.
  * For each panel the 4-row blocks of A run over all 8-column tiles of the panel, so a
- * 4×K block of A stays in L1 while the K×nc panel of B stays in L2. With kb (0 < kb < K) the
- * panel is also split along K: rows [k0, k0 + kb) of B, then the next kb, each part run over all
- * blocks of A and tiles (f32_gemm_4x8 for the first part, from the bias; f32_gemm_4x8_acc for the
- * others, from the partial sums stored in Y, the activation on the last), so a kb×nc part of B is
- * reused from L1 by every block of A (bindings/plan.ts kBlock says where that pays). Same sums in
- * the same order: same bits.
+ * 4×K block of A stays in L1 while the K×nc panel of B stays in L2.
  * Only output columns [pBegin, pEnd) are computed (0, outH·outW for all; threads split here,
  * each with its own `col` panel).
  * A tail of at most NARROW columns (49 = 6·8 + 1 on a 7×7 map) runs pixel by pixel through
@@ -19,9 +15,9 @@
  * the 4×8 tile would leave at least half its lanes idle; same sums, same bits.
  * Preconditions: packed holds pack_f32_gemm_oihw blocks for this group; 32 bytes past the end
  * of B's last row are readable; y has M·P floats (row stride P); when P is not a multiple of 8,
- * offsets holds K u32 byte offsets k·ldb (ldb = nc floats with im2col, P without).
+ * offsets holds K u32 byte offsets k·ldb (ldb = ldp floats with im2col, P without).
  */
-import { f32_gemm_4x8, f32_gemm_4x8_acc } from '../gemm/f32-gemm-4x8';
+import { f32_gemm_4x8 } from '../gemm/f32-gemm-4x8';
 import { f32_im2col } from './f32-im2col';
 import { f32_igemm_pixel, NARROW } from '../gemm/f32-igemm-24x1';
 import { hasActivation } from '../simd';
@@ -30,7 +26,7 @@ export function f32_conv2d_gemm(
   im2col: bool,
   x: usize, c: i32, h: i32, w: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32,
   padTop: i32, padLeft: i32, outH: i32, outW: i32,
-  packed: usize, m: i32, col: usize, nc: i32, kb: i32, offsets: usize, y: usize, actMin: f32, actMax: f32,
+  packed: usize, m: i32, col: usize, nc: i32, ldp: i32, offsets: usize, y: usize, actMin: f32, actMax: f32,
   pBegin: i32, pEnd: i32,
 ): void {
   const act = hasActivation(actMin, actMax);
@@ -45,9 +41,9 @@ export function f32_conv2d_gemm(
     let b: usize;
     let ldb: usize;
     if (im2col) {
-      f32_im2col(x, c, h, w, kH, kW, sH, sW, dH, dW, padTop, padLeft, outW, p0, ncols, col, nc);
+      f32_im2col(x, c, h, w, kH, kW, sH, sW, dH, dW, padTop, padLeft, outW, p0, ncols, col, ldp);
       b = col;
-      ldb = <usize>nc << 2;
+      ldb = <usize>ldp << 2;
     } else {
       b = x + (<usize>p0 << 2);
       ldb = ldc;
@@ -55,27 +51,14 @@ export function f32_conv2d_gemm(
     // columns through the 4×8 tile: all, unless the last tile would have ≤ NARROW of them
     const tail = ncols & 7;
     const tiled = tail > 0 && tail <= NARROW ? ncols - tail : ncols;
-    const kstep = kb > 0 && kb < k ? kb : k;
-    for (let k0 = 0; k0 < k; k0 += kstep) {
-      const kc = min(kstep, k - k0);
-      const last = k0 + kc >= k;
-      const bk = b + <usize>k0 * ldb;
-      let a = packed;
-      for (let m0 = 0; m0 < m; m0 += 4) {
-        const mr = min(4, m - m0);
-        const yrow = y + (<usize>m0 * ldc) + (<usize>p0 << 2);
-        if (k0 == 0) {
-          for (let j0 = 0; j0 < tiled; j0 += 8) {
-            f32_gemm_4x8(act && last, mr, min(8, tiled - j0), kc, a, bk + (<usize>j0 << 2), ldb, yrow + (<usize>j0 << 2), ldc, vmin, vmax);
-          }
-        } else {
-          const ak = a + 16 + (<usize>k0 << 4);
-          for (let j0 = 0; j0 < tiled; j0 += 8) {
-            f32_gemm_4x8_acc(act && last, mr, min(8, tiled - j0), kc, ak, bk + (<usize>j0 << 2), ldb, yrow + (<usize>j0 << 2), ldc, vmin, vmax);
-          }
-        }
-        a += blockBytes;
+    let a = packed;
+    for (let m0 = 0; m0 < m; m0 += 4) {
+      const mr = min(4, m - m0);
+      const yrow = y + (<usize>m0 * ldc) + (<usize>p0 << 2);
+      for (let j0 = 0; j0 < tiled; j0 += 8) {
+        f32_gemm_4x8(act, mr, min(8, tiled - j0), k, a, b + (<usize>j0 << 2), ldb, yrow + (<usize>j0 << 2), ldc, vmin, vmax);
       }
+      a += blockBytes;
     }
     for (let j = tiled; j < ncols; j++) {
       f32_igemm_pixel(act, m, k, packed, blockBytes, b + (<usize>j << 2), offsets, y + (<usize>(p0 + j) << 2), ldc, vmin, vmax);

@@ -4,12 +4,21 @@
  * Column p is output pixel (oy, ox) = (p / outW, p % outW); its entry in row r is
  * x[c][oy·sH − padTop + ky·dH][ox·sW − padLeft + kx·dW], or 0 in the padding.
  * Called panel by panel by the GEMM driver, and once with p0 = 0, ncols = outH·outW for the
- * public im2col op.
+ * public im2col op. A 1×1 stride-1 kernel whose pixels lie in the input copies each row in one
+ * run instead of one per output row (7 floats a copy on 7 × 7): the copied pointwise layers of
+ * bindings/plan.ts pointwiseCopies.
  */
 export function f32_im2col(
   x: usize, c: i32, h: i32, w: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32,
   padTop: i32, padLeft: i32, outW: i32, p0: i32, ncols: i32, dst: usize, ldd: i32,
 ): void {
+  if (kH == 1 && kW == 1 && sH == 1 && sW == 1 && padTop == 0 && padLeft == 0 && outW == w && p0 + ncols <= h * w) {
+    // 1×1, stride 1, no padding on these pixels: row ch is a run of the plane, one copy
+    for (let ch = 0; ch < c; ch++) {
+      memory.copy(dst + (<usize>ch * <usize>ldd << 2), x + (<usize>(ch * h * w + p0) << 2), <usize>ncols << 2);
+    }
+    return;
+  }
   let r = 0;
   for (let ch = 0; ch < c; ch++) {
     const plane = x + (<usize>(ch * h * w) << 2);

@@ -10,45 +10,24 @@
  * Preconditions: 1 ≤ mr ≤ 4, 1 ≤ nr ≤ 8, kc ≥ 1. All 8 columns of every B row are read
  * (lanes ≥ nr are computed and dropped), so 32 bytes past each row must be readable.
  * 8 accumulators + 2 B vectors + 4 broadcasts = 14 live v128 (V8 gives 15).
- *
- * f32_gemm_4x8_acc continues such a product over further steps of K (a k-blocked GEMM, see
- * f32_conv2d_gemm): C[0..mr)[0..nr) += A·B from the partial sums already in C (read back
- * exactly: only the first mr rows and nr columns), `a` pointing at the block's first step to
- * add. The sums run on in the same order, so the result has the same bits as one call over all
- * of K; `act` belongs on the last part only (the others store the raw partial sums).
  */
-import { fma, clampIf, loadLanes, storeLanes8 } from '../simd';
+import { fma, clampIf, storeLanes8 } from '../simd';
 
 // @ts-ignore: decorator
 @inline
 function gemm4x8(
-  indirect: bool, act: bool, fromC: bool, mr: i32, nr: i32, kc: i32, a: usize, b: usize, ldb: usize, offsets: usize,
+  indirect: bool, act: bool, mr: i32, nr: i32, kc: i32, a: usize, b: usize, ldb: usize, offsets: usize,
   c: usize, ldc: usize, vmin: v128, vmax: v128,
 ): void {
-  let vacc0x0123: v128, vacc1x0123: v128, vacc2x0123: v128, vacc3x0123: v128;
-  let vacc0x4567: v128, vacc1x4567: v128, vacc2x4567: v128, vacc3x4567: v128;
-  let w = a;
-  if (fromC) {
-    // rows ≥ mr are never stored: they start as row 0
-    vacc0x0123 = loadLanes(c, nr);
-    vacc0x4567 = loadLanes(c + 16, nr - 4);
-    vacc1x0123 = mr > 1 ? loadLanes(c + ldc, nr) : vacc0x0123;
-    vacc1x4567 = mr > 1 ? loadLanes(c + ldc + 16, nr - 4) : vacc0x4567;
-    vacc2x0123 = mr > 2 ? loadLanes(c + 2 * ldc, nr) : vacc0x0123;
-    vacc2x4567 = mr > 2 ? loadLanes(c + 2 * ldc + 16, nr - 4) : vacc0x4567;
-    vacc3x0123 = mr > 3 ? loadLanes(c + 3 * ldc, nr) : vacc0x0123;
-    vacc3x4567 = mr > 3 ? loadLanes(c + 3 * ldc + 16, nr - 4) : vacc0x4567;
-  } else {
-    vacc0x0123 = v128.load32_splat(a);
-    vacc1x0123 = v128.load32_splat(a + 4);
-    vacc2x0123 = v128.load32_splat(a + 8);
-    vacc3x0123 = v128.load32_splat(a + 12);
-    vacc0x4567 = vacc0x0123;
-    vacc1x4567 = vacc1x0123;
-    vacc2x4567 = vacc2x0123;
-    vacc3x4567 = vacc3x0123;
-    w = a + 16;
-  }
+  let vacc0x0123 = v128.load32_splat(a);
+  let vacc1x0123 = v128.load32_splat(a + 4);
+  let vacc2x0123 = v128.load32_splat(a + 8);
+  let vacc3x0123 = v128.load32_splat(a + 12);
+  let vacc0x4567 = vacc0x0123;
+  let vacc1x4567 = vacc1x0123;
+  let vacc2x4567 = vacc2x0123;
+  let vacc3x4567 = vacc3x0123;
+  let w = a + 16;
   let pb = b;
   let po = offsets;
   const wend = w + (<usize>kc << 4);
@@ -81,22 +60,15 @@ function gemm4x8(
 export function f32_gemm_4x8(
   act: bool, mr: i32, nr: i32, kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, vmin: v128, vmax: v128,
 ): void {
-  if (act) gemm4x8(false, true, false, mr, nr, kc, a, b, ldb, 0, c, ldc, vmin, vmax);
-  else gemm4x8(false, false, false, mr, nr, kc, a, b, ldb, 0, c, ldc, vmin, vmax);
-}
-
-export function f32_gemm_4x8_acc(
-  act: bool, mr: i32, nr: i32, kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, vmin: v128, vmax: v128,
-): void {
-  if (act) gemm4x8(false, true, true, mr, nr, kc, a, b, ldb, 0, c, ldc, vmin, vmax);
-  else gemm4x8(false, false, true, mr, nr, kc, a, b, ldb, 0, c, ldc, vmin, vmax);
+  if (act) gemm4x8(false, true, mr, nr, kc, a, b, ldb, 0, c, ldc, vmin, vmax);
+  else gemm4x8(false, false, mr, nr, kc, a, b, ldb, 0, c, ldc, vmin, vmax);
 }
 
 export function f32_igemm_4x8(
   act: bool, mr: i32, nr: i32, kc: i32, a: usize, b: usize, offsets: usize, c: usize, ldc: usize, vmin: v128, vmax: v128,
 ): void {
-  if (act) gemm4x8(true, true, false, mr, nr, kc, a, b, 0, offsets, c, ldc, vmin, vmax);
-  else gemm4x8(true, false, false, mr, nr, kc, a, b, 0, offsets, c, ldc, vmin, vmax);
+  if (act) gemm4x8(true, true, mr, nr, kc, a, b, 0, offsets, c, ldc, vmin, vmax);
+  else gemm4x8(true, false, mr, nr, kc, a, b, 0, offsets, c, ldc, vmin, vmax);
 }
 
 /**

@@ -161,6 +161,9 @@ export const CONV2D_CASES: Conv2dCase[] = [
   { x: [2, 5, 1, 13], w: [3, 5, 1, 1], act: 'relu' },
   { x: [1, 6, 5, 5], w: [9, 2, 1, 1], g: 3, bias: false },
   { x: [1, 4, 9, 9], w: [5, 4, 1, 1], s: 2 },
+  // 1×1 padded only below / right: im2col's one-run copy of a 1×1 row must not apply
+  { x: [1, 3, 5, 6], w: [4, 3, 1, 1], p: [0, 0, 2, 0] },
+  { x: [1, 3, 5, 6], w: [4, 3, 1, 1], p: [0, 0, 1, 2] },
   { x: [1, 2, 6, 7], w: [3, 2, 3, 4], p: [0, 2, 1, 1] },
   { x: [1, 3, 8, 9], w: [2, 3, 4, 2], p: 'same', d: [1, 3] },
   { x: [3, 2, 6, 5], w: [3, 2, 2, 3], s: [1, 2], p: [1, 0] },
@@ -194,19 +197,24 @@ export const CONV2D_CASES: Conv2dCase[] = [
 ];
 
 /**
- * Pointwise layers for the K-blocked GEMM (bindings/plan.ts kBlock, forced to small parts in the
- * tests): K prime and not a multiple of the parts, partial 4-row blocks, partial 8-column tiles
- * (5 and 7 columns, whose partial sums are read back lane by lane), a pixel-by-pixel column tail
- * (49 = 6·8 + 1), groups, a batch, clamps only on the last part; and one the rule itself splits
- * (K = 232 on 7 × 7: parts of 104, 104, 24).
+ * Pointwise layers, run in place and over copied panels (bindings/plan.ts pointwiseCopies):
+ * partial 4-row blocks, partial 8-column tiles (5 and 7 columns), a pixel-by-pixel column tail
+ * (49 = 6·8 + 1, 81 = 10·8 + 1), groups, a batch, one pixel; a 32 × 32 plane whose panel rows
+ * are padded (1024 columns → 1032 floats apart: panelStride), and 25 × 41 with K = 256: four such
+ * panels of 256 columns (264 floats apart) and a fifth of one column, run pixel by pixel; a
+ * 10 × 10 plane the rule keeps in place.
  */
-export const POINTWISE_PARTS_CASES: Conv2dCase[] = [
+export const POINTWISE_CASES: Conv2dCase[] = [
   { x: [1, 37, 3, 7], w: [6, 37, 1, 1], act: 'relu6' },
   { x: [2, 29, 1, 7], w: [13, 29, 1, 1] },
   { x: [1, 40, 7, 7], w: [9, 40, 1, 1], act: 'relu' },
   { x: [1, 24, 6, 6], w: [10, 12, 1, 1], g: 2, bias: false },
   { x: [1, 11, 1, 1], w: [5, 11, 1, 1], act: { min: -20, max: 30 } },
   { x: [1, 232, 7, 7], w: [21, 232, 1, 1], act: 'relu6' },
+  { x: [1, 12, 9, 9], w: [5, 12, 1, 1] },
+  { x: [1, 16, 32, 32], w: [7, 16, 1, 1], act: 'relu' },
+  { x: [1, 256, 25, 41], w: [6, 256, 1, 1] },
+  { x: [2, 9, 10, 10], w: [5, 9, 1, 1], act: 'relu6' },
 ];
 
 export const CONV1D_CASES: Conv1dCase[] = [
