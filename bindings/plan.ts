@@ -195,31 +195,66 @@ export function panelStride(nc: number): number {
  * Whether 'auto' computes a pointwise layer (1×1, stride 1, unpadded; k = input channels per
  * group, p = pixels) by im2col + GEMM — its panels copied from the input, one run per channel —
  * instead of the pointwise GEMM reading the input in place, whose B rows are the input planes, p
- * floats apart. In place, a tile's k loads (8 columns of every row) hit rows that are not
- * 16-byte aligned when p % 4 ≠ 0 (49 on 7 × 7), or that fall on few of L1's 64 sets when 4p
- * shares a high power of two with 4096 (32², 64², 128² planes: all on one set; 48²: four; 56²:
- * 16): when 8 ways × those sets hold fewer lines than k, each line is evicted before the next
- * tile reads its other half. The copied panel's rows are aligned and spread (panelStride). On
- * small images (≤ 64 pixels) the copy is small and won everywhere measured. At most one tile
- * (p < 8) stays in place: nothing to gain. Time copied / in place (`node
- * --experimental-wasm-relaxed-simd bench/pointwise-copy.mjs`, resident, same process, relaxed,
- * 3 Dec): 7 × 7 (MobileNetV2's 576→160, 160→960, 960→160, 960→320, 320→1280; ResNet-50's
- * 2048→512, 512→2048) 0.81–0.99 (0.91–0.94 on MobileNetV2's last three); 6², 8², 4² with 256–2048
- * channels 0.90–0.97; 64→128 @64² 0.60, 144→24 @64² 0.65, 16→32 @64² 0.76, 32→32 @128² 0.62,
- * 64→64 @32² 0.79, 128→128 @32² 0.63, 144→24 @48² 0.84, 256→64 @56² 0.95, 1024→256 @14² 0.96;
- * near the line either way: 128→128, 64→256, 256→256 @16² 0.96–1.02, 144→24 @40² 1.01, 576→96
- * @12² 1.02, 960→160 @10² 1.00, but 144→24 @16×32 and @24×32 1.06. Kept in place: 32→16 and
- * 16→96 @112² 1.15, 1.03; 96→24, 24→144, 144→24, 64→256 @56² 1.00–1.05; the other 14²–28²
- * layers 0.94–1.05 (128→512 @28² 0.83 once, 1.05 in a rerun); 160→960, 320→1280 @10² 0.99, 1.06;
- * 1024→1000 on one pixel 1.09. The
- * simd build with relu6 alike (960→160 @7² 0.87, 144→24 @64² 0.81, 128→128 @16² 0.87, 32→16
- * @112² 1.08). Before this rule the ≤ 64-pixel layers took K in parts of ~100 rows kept in L1 (in
- * place; 0.79–1.17× whole K): the copy beat that too, so the parts are gone.
+ * floats apart. A tile reads 8 columns (32 bytes) of each of the k rows; in place those rows can
+ * sit badly in L1 (64 sets of 8 lines, the set given by the address mod 4096):
+ * - on too few sets (rowsCrowdASet): planes of 32², 64², 128² pixels put every row on one set,
+ *   48² on four, 31 × 33 (4092 bytes a row) drifts one set per 16 rows; when more of a tile's
+ *   lines fall on one set than its 8 ways hold, they evict each other before the next tile
+ *   reads the other half of their lines;
+ * - not 16-byte aligned (p % 4 ≠ 0: 7 × 7, 9 × 9), which costs only with a long reduction
+ *   (k ≥ UNALIGNED_MIN_K).
+ * The copied panel's rows are aligned and spread (panelStride). At most one tile (p < 8) stays in
+ * place. Time copied / in place (`node --experimental-wasm-relaxed-simd
+ * bench/pointwise-copy.mjs`, resident, same process, relaxed, 3 Dec), copied by this rule: 7 × 7
+ * (MobileNetV2's 160→960, 576→160, 960→160, 960→320, 320→1280; ResNet-50's 2048→512, 512→2048)
+ * 0.81–0.99 (0.91–0.94 on MobileNetV2's last three); 6², 8², 4² with 256–2048 channels 0.90–0.97;
+ * 64→128 @64² 0.60, 144→24 @64² 0.65, 16→32 @64² 0.76, 32→32 @128² 0.62, 64→64, 32→32, 16→16
+ * and 128→128 @32² 0.79, 0.81, 0.86, 0.63, 64→64 and 16→32 @31×33 0.66 and 0.74, 144→24 @48²
+ * 0.84, 256→64 @56² 0.95, 1024→256 @14² 0.96, 256→256 @9² 0.98; near the line: 128→128, 64→256,
+ * 256→256 @16² 0.96–1.02, 960→160 @10² 1.00, 160→160 @13² 0.99, 144→24 @40² 1.01, 576→96 @12²
+ * 1.02, 144→24 @16×32 and @24×32 1.06. Kept in place, where the copy lost or tied: short
+ * reductions on small or unaligned images (1→1 @4² 1.53, 8→8 @8² 1.44, 16→32 @8² 1.19, 96→96 @6²
+ * 1.32, 64→64 @4² 1.16, 128→128 @8² 1.06, 64→256 and 128→256 @7² 1.02, 32→64 @9² 1.09, 128→128
+ * @9² 1.03, 144→24 @27² 1.03, 16→96 @111² 1.08); 32→16 and 16→96 @112² 1.15, 1.03; 96→24,
+ * 24→144, 144→24, 64→256 @56² 1.00–1.05; the other 14²–28² layers 0.94–1.05 (128→512 @28² 0.83
+ * once, 1.05 in a rerun); 160→960, 320→1280 @10² 0.99, 1.06; 1024→1000 on one pixel 1.09. The simd
+ * build with relu6 alike (960→160 @7² 0.87, 144→24 @64² 0.81, 128→128 @16² 0.87, 32→16 @112²
+ * 1.08). With 2 threads (each copies its own panel) 0.62–0.90 on 320→1280 @7² and 144→24 @64²,
+ * 0.80–1.08 on 960→160 @7², 64→64 @32², 144→24 @56² (noisier: the second vCPU is shared). Before
+ * this rule the ≤ 64-pixel layers took K in parts of ~100 rows kept in L1 (in place; 0.79–1.17×
+ * whole K): the copy beat that too, so the parts are gone.
  */
 export function pointwiseCopies(k: number, p: number): boolean {
   if (p < 8) return false;
-  if (p <= 64 || p % 4 !== 0) return true;
-  const bytes = 4 * p;
-  const sets = Math.min(64, 4096 / Math.min(4096, bytes & -bytes));
-  return k > 8 * sets;
+  return rowsCrowdASet(4 * p, k) || (p % 4 !== 0 && k >= UNALIGNED_MIN_K);
+}
+
+/** Shortest reduction at which unaligned rows alone make the copy pay (7 × 7: 160→960 0.98, 128→256 1.02). */
+const UNALIGNED_MIN_K = 160;
+
+/** rowsCrowdASet's answers, by k and row bytes (few shapes per application; emptied at 256). */
+const crowded = new Map<number, boolean>();
+
+/**
+ * Whether 32 bytes at the start of each of k rows, `bytes` apart, put more than 8 lines on one of
+ * L1's 64 sets (64-byte lines, 4096 bytes a way). Past 512 rows some set always holds 9.
+ */
+export function rowsCrowdASet(bytes: number, k: number): boolean {
+  if (k > 512) return true;
+  const key = k * 2 ** 32 + bytes;
+  let answer = crowded.get(key);
+  if (answer === undefined) {
+    const perSet = new Uint8Array(64);
+    answer = false;
+    for (let r = 0, at = 0; r < k && !answer; r++, at = (at + bytes) % 4096) {
+      const first = at >> 6;
+      const last = (at + 31) >> 6;
+      for (let line = first; line <= last; line++) {
+        if (++perSet[line & 63] > 8) answer = true;
+      }
+    }
+    if (crowded.size >= 256) crowded.clear();
+    crowded.set(key, answer);
+  }
+  return answer;
 }

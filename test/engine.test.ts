@@ -14,7 +14,7 @@ import {
   algorithmsFor, conv1dName, conv2dName, fmt, isDepthwise3x3InPlace, poolName,
   type Conv2dCase,
 } from './helpers/geometry.js';
-import { depthwiseC4, panelStride, pointwiseCopies, setDepthwiseC4MaxPlane } from '../bindings/plan.js';
+import { depthwiseC4, panelStride, pointwiseCopies, rowsCrowdASet, setDepthwiseC4MaxPlane } from '../bindings/plan.js';
 import { conv1dAlgorithms, conv1dInputs, conv2dInputs, im2colOptions, poolOptions } from './helpers/inputs.js';
 import { absTensor, tensor, type Tier } from './helpers/random.js';
 
@@ -125,17 +125,24 @@ forEachEngine((isa, engine) => {
       }
     });
 
-    it(`copies on small images, unaligned rows and rows on few cache sets [${isa}]`, () => {
-      expect(pointwiseCopies(960, 49)).toBe(true); // 7 × 7: rows of 49 floats, not 16-byte aligned
-      expect(pointwiseCopies(16, 64)).toBe(true); // ≤ 64 pixels
+    it(`copies where rows crowd a cache set, or are unaligned with a long reduction [${isa}]`, () => {
+      expect(pointwiseCopies(160, 49)).toBe(true); // 7 × 7: rows of 49 floats, not 16-byte aligned
+      expect(pointwiseCopies(159, 49)).toBe(false);
+      expect(pointwiseCopies(256, 81)).toBe(true); // 9 × 9
       expect(pointwiseCopies(16, 7)).toBe(false); // one tile
-      expect(pointwiseCopies(16, 81)).toBe(true); // 9 × 9: unaligned
-      expect(pointwiseCopies(512, 100)).toBe(false); // 10 × 10: 400 bytes a row, on all 64 sets (8 · 64 lines)
-      expect(pointwiseCopies(513, 100)).toBe(true);
+      expect(pointwiseCopies(256, 64)).toBe(true); // 8 × 8: 256-byte rows on 16 sets
+      expect(pointwiseCopies(128, 64)).toBe(false);
       expect(pointwiseCopies(9, 1024)).toBe(true); // 32 × 32: every row on one set (8 ways)
       expect(pointwiseCopies(8, 1024)).toBe(false);
-      expect(pointwiseCopies(128, 3136)).toBe(false); // 56 × 56: 16 sets, 128 lines
-      expect(pointwiseCopies(129, 3136)).toBe(true);
+      expect(pointwiseCopies(16, 1023)).toBe(true); // 31 × 33: 4092-byte rows, a set per 16 rows
+      expect(pointwiseCopies(129, 3136)).toBe(true); // 56 × 56: 16 sets, 128 lines
+      expect(pointwiseCopies(128, 3136)).toBe(false);
+      expect(pointwiseCopies(320, 100)).toBe(false); // 10 × 10: 400-byte rows spread over the sets
+      expect(pointwiseCopies(513, 100)).toBe(true); // past 8 · 64 lines some set holds 9
+      expect(rowsCrowdASet(4096, 9)).toBe(true);
+      expect(rowsCrowdASet(4096, 8)).toBe(false);
+      expect(rowsCrowdASet(196, 280)).toBe(false); // 7 × 7 rows: 1.5 lines each, spread over the sets
+      expect(rowsCrowdASet(196, 300)).toBe(true);
       expect(panelStride(448)).toBe(456); // 448 = 14 · 32: 1792-byte rows on 16 sets
       expect(panelStride(1024)).toBe(1032);
       expect(panelStride(56)).toBe(56);
@@ -165,8 +172,10 @@ forEachEngine((isa, engine) => {
       ['1×1 s2', [1, 4, 8, 8], [8, 4, 1, 1], { stride: 2 }, 'im2col'],
       // pointwise in place or over copied panels (pointwiseCopies)
       ['1×1 on 10×10', [1, 4, 10, 10], [8, 4, 1, 1], {}, 'pointwise'],
-      ['1×1 on 8×8 (≤ 64 pixels)', [1, 4, 8, 8], [8, 4, 1, 1], {}, 'im2col'],
-      ['1×1 on 9×9 (unaligned rows)', [1, 4, 9, 9], [8, 4, 1, 1], {}, 'im2col'],
+      ['1×1 on 8×8, K = 256 (rows on 16 cache sets)', [1, 256, 8, 8], [8, 256, 1, 1], {}, 'im2col'],
+      ['1×1 on 8×8, K = 128', [1, 128, 8, 8], [8, 128, 1, 1], {}, 'pointwise'],
+      ['1×1 on 9×9, K = 160 (unaligned rows)', [1, 160, 9, 9], [8, 160, 1, 1], {}, 'im2col'],
+      ['1×1 on 9×9, K = 159', [1, 159, 9, 9], [8, 159, 1, 1], {}, 'pointwise'],
       ['1×1 on 2×3 (one tile)', [1, 4, 2, 3], [8, 4, 1, 1], {}, 'pointwise'],
       ['1×1 on 32×32, K = 9 (rows on one cache set)', [1, 9, 32, 32], [4, 9, 1, 1], {}, 'im2col'],
       ['1×1 on 32×32, K = 8', [1, 8, 32, 32], [4, 8, 1, 1], {}, 'pointwise'],
