@@ -23,9 +23,10 @@
  *   channels (8→16 @64² 0.101 vs 0.082 / 0.085 vs 0.069) and where U outgrows the caches
  *   (256→512 @14² 2.65 vs 2.52 / 4.35 vs 4.28; 512→512 @8² 2.23 vs 2.02 / 2.52 vs 2.18).
  * - 1×1, stride 1, no padding: the pointwise GEMM, which reads the input in place
- *   (1×1 144→24 @56²: 44.7 GFLOP/s vs 40.1 im2col, 40.4 direct, relaxed build, before im2col
- *   copied a 1×1 panel in one run per channel) — except where its rows sit badly in the cache
- *   (pointwiseCopies): then im2col + GEMM, the same GEMM over copied panels.
+ *   (1×1 144→24 @56²: 44.7 GFLOP/s vs 40.1 im2col, 40.4 direct, relaxed build, while im2col
+ *   still copied a 1×1 panel row by row) — except where its rows sit badly in the cache
+ *   (pointwiseCopies): then im2col + GEMM, the same GEMM over copied panels. (144→24 @56² is
+ *   such a layer, K = 144 rows on 16 sets; with the one-run copy the two tie there, 1.00×.)
  * - other 1×1 (strided): im2col + GEMM (1×1 s2 64→128 @56²: 40.1 vs direct 30.7).
  * - kernels of at most 3×3 taps with a long reduction K = Cg·kH·kW ≥ 512, where the direct
  *   kernel's tiles (8 pixels of one output row) would leave more than 8 % of their lanes idle
