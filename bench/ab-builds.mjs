@@ -1,10 +1,10 @@
-// Two builds of simdconv side by side in one process, on depthwise 3×3 or 3×3 max-pool layers:
+// Two builds of simdconv side by side in one process, on depthwise k×k (3×3 unless --k) or 3×3 max-pool layers:
 // their calls alternate over interleaved rounds (engine tensors in and out, one thread), so a
 // slow spell of the machine hits both alike. Also checks that both give the same bits.
 //
 //   node --experimental-wasm-relaxed-simd bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js>
-//        [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--isa relaxed|simd] [--rounds 31] [--out tensor|array]
-//        [--act none|relu|relu6]
+//        [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--k 3] [--isa relaxed|simd] [--rounds 31]
+//        [--out tensor|array] [--act none|relu|relu6]
 //
 // --out array: the output comes back as a fresh Float32Array (the input stays an engine tensor) —
 // the benchmark's "tensor in" condition, which also times the copy out of wasm memory.
@@ -18,11 +18,13 @@ const args = process.argv.slice(2);
 const flag = (name, dflt) => argFlag(args, name, dflt);
 const paths = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
 if (paths.length !== 2) {
-  console.error('usage: bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js> [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--isa relaxed|simd] [--rounds 31] [--out tensor|array] [--act none|relu|relu6]');
+  console.error('usage: bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js> [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--k 3] [--isa relaxed|simd] [--rounds 31] [--out tensor|array] [--act none|relu|relu6]');
   process.exit(2);
 }
 const op = flag('--op', 'dw');
 const stride = Number(flag('--stride', '2'));
+const k = Number(flag('--k', '3'));
+if (op !== 'dw' && k !== 3) throw new Error('--k: only for --op dw');
 const isa = flag('--isa', 'relaxed');
 const rounds = Number(flag('--rounds', '31'));
 const outMode = flag('--out', 'tensor');
@@ -34,11 +36,11 @@ const engines = await Promise.all([A, B].map((m) => m.load({ isa, threads: 1 }))
 
 console.log(`A = ${paths[0]}, B = ${paths[1]}; ${isa}, one thread, ${outMode === 'tensor' ? 'resident tensors' : 'engine tensor in, fresh array out'}, ${rounds} interleaved rounds`);
 for (const [C, H] of shapes) {
-  const x = ints(C * H * H), w = ints(C * 9), b = ints(C);
+  const x = ints(C * H * H), w = ints(C * k * k), b = ints(C);
   const calls = engines.map((e) => {
     const xt = e.tensor([1, C, H, H], x);
     if (op === 'dw') {
-      const p = e.prepareConv2d({ shape: [C, 1, 3, 3], data: w }, { stride, padding: 1, groups: C, bias: b, activation, algorithm: 'depthwise', inputShape: [1, C, H, H] });
+      const p = e.prepareConv2d({ shape: [C, 1, k, k], data: w }, { stride, padding: k >> 1, groups: C, bias: b, activation, algorithm: 'depthwise', inputShape: [1, C, H, H] });
       const out = e.tensor(p.run(xt).shape);
       return { run: outMode === 'tensor' ? () => p.run(xt, { out }) : () => p.run(xt), bits: () => p.run(xt).data };
     }
@@ -49,5 +51,5 @@ for (const [C, H] of shapes) {
   const [ba, bb] = calls.map((c) => c.bits());
   const same = sameBits(ba, bb);
   const [ma, mb] = alternate([calls[0].run, calls[1].run], rounds, Math.max(10, Math.floor(1e7 / (C * H * H))));
-  console.log(`${op} ${C}×${H}² s${stride}${activation === 'none' ? '' : ` ${activation}`}: A ${ma.toFixed(4)} ms, B ${mb.toFixed(4)} ms (medians), B/A ${(mb / ma).toFixed(3)}; ${same ? 'same bits' : 'DIFFERENT BITS'}`);
+  console.log(`${op}${k === 3 ? '' : ` ${k}×${k}`} ${C}×${H}² s${stride}${activation === 'none' ? '' : ` ${activation}`}: A ${ma.toFixed(4)} ms, B ${mb.toFixed(4)} ms (medians), B/A ${(mb / ma).toFixed(3)}; ${same ? 'same bits' : 'DIFFERENT BITS'}`);
 }

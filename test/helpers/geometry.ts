@@ -153,6 +153,17 @@ export const CONV2D_CASES: Conv2dCase[] = [
   { x: [1, 2, 7, 35], w: [2, 1, 5, 5], s: 2, g: 2 },
   { x: [1, 5, 9, 7], w: [10, 1, 3, 3], p: 1, g: 5 },
   { x: [2, 7, 6, 5], w: [7, 1, 5, 5], p: 'same', g: 7, bias: false },
+  // … at stride 1 it runs kernel rows of adjacent columns (no offsets table): 5×5 with 3-row
+  // blocks and 1–2 rows left over, widths not a multiple of 8, asymmetric padding, a 1×1 output;
+  // rows dilated; 7×5; k×1 and 1×k; columns dilated (the table again)
+  { x: [1, 3, 11, 37], w: [3, 1, 5, 5], p: 2, g: 3, act: 'relu' },
+  { x: [2, 2, 13, 19], w: [4, 1, 5, 5], d: [2, 1], p: [4, 2], g: 2 },
+  { x: [1, 4, 9, 12], w: [4, 1, 5, 5], p: [2, 1, 0, 3], g: 4, act: 'relu6', bias: false },
+  { x: [1, 2, 5, 5], w: [2, 1, 5, 5], g: 2 },
+  { x: [1, 3, 10, 9], w: [3, 1, 7, 5], p: [3, 2], g: 3 },
+  { x: [1, 2, 8, 11], w: [2, 1, 4, 1], p: [1, 0], g: 2 },
+  { x: [1, 2, 6, 17], w: [2, 1, 1, 6], p: [0, 2], g: 2 },
+  { x: [1, 2, 9, 14], w: [2, 1, 5, 5], d: [1, 2], p: [2, 4], g: 2 },
   { x: [1, 3, 19, 17], w: [4, 3, 3, 3], d: [5, 4], p: [5, 4] },
   { x: [1, 2, 17, 16], w: [2, 2, 3, 3], d: 7 },
   { x: [1, 6, 8, 9], w: [9, 2, 3, 3], g: 3, p: 1 },
