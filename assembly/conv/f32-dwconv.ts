@@ -45,7 +45,7 @@ function dwconv(
   const kW = kernelRow(taps, offsets);
   const rowBytes = <usize>kW << 2;
   const kRows = kW > 0 ? taps / kW : 0;
-  const rowOff = kRows > 1 ? <usize>load<u32>(offsets + rowBytes) - <usize>load<u32>(offsets) : 0;
+  const rowOff = kRows > 1 ? <usize>load<u32>(offsets + rowBytes) : 0;
   let yc = y + <usize>ocBegin * outPlane;
   for (let oc = ocBegin; oc < ocEnd; oc++) {
     const plane = xp + (<usize>((oc / mult) * planeStride) << 2);
@@ -134,8 +134,8 @@ function dwconv(
 /**
  * kW when the taps are kernel rows of kW adjacent columns, each row the same distance after the
  * last, from offset 0 (offsets[ky·kW + kx] = ky·offsets[kW] + 4·kx: stride 1 and dilation 1
- * along the width, any dilation down), else 0 — the offsets of a phase-split input (stride 2)
- * or of a dilated row jump between taps.
+ * along the width, any dilation down), else 0: the columns of a phase-split input (stride 2)
+ * or of a kernel dilated along the width are not adjacent.
  */
 function kernelRow(taps: i32, offsets: usize): i32 {
   if (load<u32>(offsets) != 0) return 0;
