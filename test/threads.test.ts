@@ -68,6 +68,8 @@ const CONV2D: Conv2dCase[] = [
   { x: [3, 1, 7, 7], w: [1, 1, 3, 3], opts: { padding: 1, algorithm: 'depthwise' } },
   { x: [3, 1, 7, 7], w: [1, 1, 3, 3], opts: { padding: 1 } },
   { x: [1, 4, 6, 20], w: [4, 1, 5, 3], opts: { groups: 4, dilation: [1, 2] } },
+  // … 5×5 at stride 1: the generic kernel's walk along kernel rows, split over channels
+  { x: [1, 6, 13, 21], w: [6, 1, 5, 5], opts: { groups: 6, padding: 2, activation: 'relu6' } },
 ];
 
 const CONV1D: Conv1dCase[] = [
