@@ -1,8 +1,11 @@
 /**
- * Activation as a clamp, the way every op applies it: max(min, ·) then min(max, ·).
- * NaN stays NaN (Math.max / Math.min propagate it); 'relu' = [0, ∞], 'relu6' = [0, 6],
- * 'none' = [−∞, ∞] (see params.resolveActivation).
+ * Activation as a clamp, the way every op applies it: the lower bound, then the upper, each
+ * replacing only a value strictly beyond it, as PyTorch's clamp (and so relu, relu6 = hardtanh)
+ * does: NaN stays NaN, and a value equal to a bound stays itself — relu(−0) is −0, where
+ * Math.max(0, −0) would give +0. 'relu' = [0, ∞], 'relu6' = [0, 6], 'none' = [−∞, ∞] (see
+ * params.resolveActivation).
  */
 export function clamp(x: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, x));
+  const t = x < min ? min : x;
+  return t > max ? max : t;
 }

@@ -1,4 +1,4 @@
-/** Reference relu: max(0, x) elementwise, any shape; NaN stays NaN. `out` may be input.data (in place). */
+/** Reference relu: x < 0 ? 0 : x elementwise (PyTorch's clamp_min: −0 and NaN stay), any shape. `out` may be input.data (in place). */
 import { resolveRelu } from '../params.js';
 import type { OutOptions, Tensor } from '../types.js';
 import { clamp } from './activation.js';

@@ -55,8 +55,9 @@ function show(x: number): string {
   return `${Object.is(x, -0) ? '-0' : String(x)} (${bits(x)})`;
 }
 
+/** Equal bits up to NaN payloads: −0 and +0 differ, any NaN matches any NaN. */
 function sameValue(a: number, b: number): boolean {
-  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+  return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 export function expectBitExact(actual: Values, expected: Values, label: string, shape?: number[]): void {
