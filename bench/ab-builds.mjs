@@ -1,10 +1,11 @@
-// Two builds of simdconv side by side in one process, on depthwise k×k (3×3 unless --k) or 3×3 max-pool layers:
+// Two builds of simdconv side by side in one process, on depthwise, max-pool or average-pool layers
+// (k×k, 3×3 unless --k; padding k / 2 unless --pad):
 // their calls alternate over interleaved rounds (engine tensors in and out, one thread), so a
 // slow spell of the machine hits both alike. Also checks that both give the same bits.
 //
 //   node --experimental-wasm-relaxed-simd bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js>
-//        [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--k 3] [--isa relaxed|simd] [--rounds 31]
-//        [--out tensor|array] [--act none|relu|relu6]
+//        [--op dw|maxpool|avgpool] [--shapes CxH,…] [--stride 2] [--k 3] [--pad k/2] [--isa relaxed|simd]
+//        [--rounds 31] [--out tensor|array] [--act none|relu|relu6]
 //
 // --out array: the output comes back as a fresh Float32Array (the input stays an engine tensor) —
 // the benchmark's "tensor in" condition, which also times the copy out of wasm memory.
@@ -18,13 +19,14 @@ const args = process.argv.slice(2);
 const flag = (name, dflt) => argFlag(args, name, dflt);
 const paths = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
 if (paths.length !== 2) {
-  console.error('usage: bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js> [--op dw|maxpool] [--shapes CxH,…] [--stride 2] [--k 3] [--isa relaxed|simd] [--rounds 31] [--out tensor|array] [--act none|relu|relu6]');
+  console.error('usage: bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js> [--op dw|maxpool|avgpool] [--shapes CxH,…] [--stride 2] [--k 3] [--pad k/2] [--isa relaxed|simd] [--rounds 31] [--out tensor|array] [--act none|relu|relu6]');
   process.exit(2);
 }
 const op = flag('--op', 'dw');
 const stride = Number(flag('--stride', '2'));
 const k = Number(flag('--k', '3'));
-if (op !== 'dw' && k !== 3) throw new Error('--k: only for --op dw');
+const pad = Number(flag('--pad', String(k >> 1)));
+if (!['dw', 'maxpool', 'avgpool'].includes(op)) throw new Error(`--op: expected dw, maxpool or avgpool, got ${op}`);
 const isa = flag('--isa', 'relaxed');
 const rounds = Number(flag('--rounds', '31'));
 const outMode = flag('--out', 'tensor');
@@ -40,13 +42,14 @@ for (const [C, H] of shapes) {
   const calls = engines.map((e) => {
     const xt = e.tensor([1, C, H, H], x);
     if (op === 'dw') {
-      const p = e.prepareConv2d({ shape: [C, 1, k, k], data: w }, { stride, padding: k >> 1, groups: C, bias: b, activation, algorithm: 'depthwise', inputShape: [1, C, H, H] });
+      const p = e.prepareConv2d({ shape: [C, 1, k, k], data: w }, { stride, padding: pad, groups: C, bias: b, activation, algorithm: 'depthwise', inputShape: [1, C, H, H] });
       const out = e.tensor(p.run(xt).shape);
       return { run: outMode === 'tensor' ? () => p.run(xt, { out }) : () => p.run(xt), bits: () => p.run(xt).data };
     }
-    const o = { kernelSize: 3, stride, padding: 1 };
-    const out = e.tensor(e.maxPool2d(xt, o).shape);
-    return { run: outMode === 'tensor' ? () => e.maxPool2d(xt, { ...o, out }) : () => e.maxPool2d(xt, o), bits: () => e.maxPool2d(xt, o).data };
+    const o = { kernelSize: k, stride, padding: pad };
+    const pool = op === 'maxpool' ? (opts) => e.maxPool2d(xt, opts) : (opts) => e.avgPool2d(xt, opts);
+    const out = e.tensor(pool(o).shape);
+    return { run: outMode === 'tensor' ? () => pool({ ...o, out }) : () => pool(o), bits: () => pool(o).data };
   });
   const [ba, bb] = calls.map((c) => c.bits());
   const same = sameBits(ba, bb);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimdConvError, ShapeError } from '../bindings/errors.js';
 import * as ref from '../bindings/reference/index.js';
-import type { ConvAlgorithm, Engine, Tensor } from '../bindings/types.js';
+import type { ConvAlgorithm, Engine, MaxPool2dOptions, Tensor } from '../bindings/types.js';
 import { forEachEngine } from './helpers/engines.js';
 import { conv1dAbsTerms, conv2dAbsTerms, expectBitExact, expectWithinBounds, expectWithinDotBound, gamma } from './helpers/expect.js';
 import {
@@ -16,7 +16,7 @@ import {
 } from './helpers/geometry.js';
 import { depthwiseC4, panelStride, pointwiseCopies, rowsCrowdASet, setDepthwiseC4MaxPlane } from '../bindings/plan.js';
 import { conv1dAlgorithms, conv1dInputs, conv2dInputs, im2colOptions, poolOptions } from './helpers/inputs.js';
-import { absTensor, tensor, type Tier } from './helpers/random.js';
+import { absTensor, product, signedZeroData, tensor, type Tier } from './helpers/random.js';
 
 const TIERS: Tier[] = ['int', 'normal'];
 
@@ -246,6 +246,51 @@ forEachEngine((isa, engine) => {
       const y = e.maxPool2d(x, poolOptions(c));
       expectLastCall(e, 'maxPool2d');
       expectBitExact(y, ref.maxPool2d(x, poolOptions(c)), name);
+    });
+
+    it(`maxPool2d keeps the first of −0 and +0 in the reference's order where it can [${isa}]`, async () => {
+      // PyTorch keeps the first maximum in row-major order, so a window holding −0 before +0 gives
+      // −0. The generic kernel and the fast paths' scalar edges fold in that order (bit-exact);
+      // the fast paths' vector steps take each column's maximum first, so there a zero may come
+      // back with the other sign (README, "Exactness"): only its value is checked
+      const e = await engine();
+      let generic = 0;
+      let signsDiffer = 0;
+      for (const [i, c] of MAX_POOL_CASES.entries()) {
+        const x = { data: signedZeroData(product(c.x), 9100 + i), shape: [...c.x] };
+        const o = poolOptions(c);
+        const y = e.maxPool2d(x, o);
+        const want = ref.maxPool2d(x, o);
+        const label = `${poolName('maxPool2d', c)} signed zeros`;
+        if (e.lastCall!.algorithm === 'maxpool') {
+          generic++;
+          expectBitExact(y, want, label);
+          continue;
+        }
+        expect(y.shape, label).toEqual(want.shape);
+        const wrong: number[] = [];
+        for (let j = 0; j < want.data.length; j++) {
+          const [a, b] = [y.data[j]!, want.data[j]!];
+          if (Object.is(a, b)) continue;
+          if (a === 0 && b === 0) signsDiffer++;
+          else wrong.push(j);
+        }
+        expect(wrong, `${label}: outputs other than a zero's sign`).toEqual([]);
+      }
+      expect(generic, 'cases through the generic kernel').toBeGreaterThanOrEqual(7);
+      expect(signsDiffer, 'zeros of the other sign, all from the fast paths').toBeGreaterThan(0);
+      // outputs fewer than a vector step wide: the fast paths' scalar edges alone, bit-exact
+      const edges: [number[], MaxPool2dOptions, string][] = [
+        [[1, 8, 2, 7], { kernelSize: 2 }, 'maxpool-2x2s2'],
+        [[2, 5, 9, 6], { kernelSize: 3, stride: 2, padding: 1 }, 'maxpool-3x3s2'],
+        [[1, 7, 8, 7], { kernelSize: 3, stride: 2 }, 'maxpool-3x3s2'],
+      ];
+      for (const [i, [shape, o, algorithm]] of edges.entries()) {
+        const x = { data: signedZeroData(product(shape), 9200 + i), shape };
+        const y = e.maxPool2d(x, o);
+        expect(e.lastCall!.algorithm).toBe(algorithm);
+        expectBitExact(y, ref.maxPool2d(x, o), `maxPool2d x=${fmt(shape)} ${fmt(o)} signed zeros, scalar edges`);
+      }
     });
 
     it(`maxPool2d propagates NaN and ±Infinity like the reference [${isa}]`, async () => {

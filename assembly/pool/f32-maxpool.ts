@@ -1,8 +1,12 @@
 /**
  * f32_maxpool: max pooling of C planes from a padded (−∞) phase-split input (f32_pad_phase),
  * SIMD along the output width, 8 pixels a step. Taps are given as byte offsets
- * (f32_conv_offsets with c = 1). NaN propagates: Wasm's f32x4.max returns NaN if either
- * operand is NaN, as PyTorch's max_pool2d does.
+ * (f32_conv_offsets with c = 1), folded in the reference's (ky, kx) order by its step
+ * (firstMax): a NaN wins, and of equal values the first stays — −0 before +0 gives −0, as
+ * PyTorch's max_pool2d does. (f32x4.max, IEEE's maximum, gives +0 there, and costs V8 a 6–8
+ * instruction fix-up where firstMax takes 3: against it 3×3 / 1 ran in 0.59–0.71× the time, 5×5 /
+ * 1 in 0.44–0.53× (64 planes of 56² and 28², 256 of 14², padding k / 2; simd 0.63–0.71×;
+ * resident, same process, `bench/ab-builds.mjs <old> <new> --op maxpool --k 3 --stride 1`).)
  * Only planes [cBegin, cEnd) are computed (0, c for all; threads split here), as in
  * f32_maxpool_2x2s2.
  */
@@ -24,8 +28,8 @@ export function f32_maxpool(
         let vmax1 = v128.load(p0, 16);
         for (let t = 1; t < taps; t++) {
           const p = px + <usize>load<u32>(offsets + (<usize>t << 2));
-          vmax0 = f32x4.max(vmax0, v128.load(p));
-          vmax1 = f32x4.max(vmax1, v128.load(p, 16));
+          vmax0 = firstMax(vmax0, v128.load(p));
+          vmax1 = firstMax(vmax1, v128.load(p, 16));
         }
         storeLanes8(yc + (<usize>ox0 << 2), vmax0, vmax1, min(8, outW - ox0));
       }
@@ -38,8 +42,10 @@ export function f32_maxpool(
  * f32_maxpool_2x2s2: the 2×2 / stride 2 / no padding fast path, read straight from the input
  * (no copy): 4 outputs from 2 rows × 8 inputs, pairs combined with shuffles. Each plane is pooled
  * with f32x4.pmax (one instruction on x86) while the loaded vectors are summed, and pooled again
- * with f32x4.max (NaN-propagating, a 6–8 instruction fix-up in V8) when a sum is NaN, as in
- * f32_maxpool_3x3s2; same bits on NaN-free data.
+ * with firstMax (NaN-propagating) when a sum is NaN, as in f32_maxpool_3x3s2; same bits on
+ * NaN-free data. Each column's two rows first, then the two columns: where a window's maximum is a
+ * zero held as −0 and +0 by different taps, the vector steps may give the other sign than the
+ * reference's row-major order (README, "Exactness"); the scalar tail keeps that order.
  * Precondition: outW = ⌊W/2⌋, outH = ⌊H/2⌋; 32 bytes past the input are readable.
  */
 export function f32_maxpool_2x2s2(
@@ -84,9 +90,9 @@ function maxpool2x2s2(pseudo: bool, plane: usize, w: i32, outH: i32, outW: i32, 
     }
     for (; ox0 < outW; ox0++) {
       const off = <usize>ox0 << 3;
-      const m0 = max_nan(load<f32>(r0 + off), load<f32>(r0 + off, 4));
-      const m1 = max_nan(load<f32>(r1 + off), load<f32>(r1 + off, 4));
-      store<f32>(yc + (<usize>ox0 << 2), max_nan(m0, m1));
+      const m0 = firstMaxF32(load<f32>(r0 + off), load<f32>(r0 + off, 4));
+      const m1 = firstMaxF32(load<f32>(r1 + off), load<f32>(r1 + off, 4));
+      store<f32>(yc + (<usize>ox0 << 2), firstMaxF32(m0, m1));
     }
     yc += <usize>outW << 2;
   }
@@ -95,10 +101,21 @@ function maxpool2x2s2(pseudo: bool, plane: usize, w: i32, outH: i32, outW: i32, 
   return v128.any_true(f32x4.ne(s, s));
 }
 
+/**
+ * The reference's step of a max fold (`if (v > m || isNaN(v)) m = v`): a NaN v wins, a tie keeps
+ * m (−0 then +0 stays −0; f32x4.max would give +0). f32x4.pmax(m, v) is m < v ? v : m.
+ */
 // @ts-ignore: decorator
 @inline
-function max_nan(a: f32, b: f32): f32 {
-  return max(a, b); // f32.max propagates NaN
+function firstMax(m: v128, v: v128): v128 {
+  return v128.bitselect(v, f32x4.pmax(m, v), f32x4.ne(v, v));
+}
+
+/** firstMax on one value. */
+// @ts-ignore: decorator
+@inline
+function firstMaxF32(m: f32, v: f32): f32 {
+  return v > m || v != v ? v : m;
 }
 
 /**
@@ -111,14 +128,17 @@ function max_nan(a: f32, b: f32): f32 {
  * on the right go through a scalar path. Two output rows whose five input rows all lie in the
  * input are computed together, their shared row loaded once.
  * NaN: the vector maxima are f32x4.pmax, one instruction on x86, which drops a NaN second
- * operand; f32x4.max propagates NaN as PyTorch does but costs V8 a 6–8 instruction fix-up each
- * (both give the same bits on NaN-free data). So each plane is pooled with pmax while every
- * vector it loads is also added into three sums: a NaN anywhere makes a sum NaN (so can
- * ±∞ of both signs, or an overflow to both: only a wasted pass), and then the plane is pooled
- * again with f32x4.max. (A separate NaN scan of each plane first cost a quarter of the kernel:
- * 64×112², 0.130 → 0.095 ms without it.) A two-row step's top row is the step above's last row,
- * already summed: only the plane's first step sums it (sumRow), 4 adds per 5 loads instead of
- * 5 (64×112²: 0.90–0.94× the time, relaxed, resident, same-process A/B).
+ * operand; firstMax propagates NaN as PyTorch does but takes 3 (both give the same bits on
+ * NaN-free data). So each plane is pooled with pmax while every vector it loads is also added
+ * into three sums: a NaN anywhere makes a sum NaN (so can ±∞ of both signs, or an overflow to
+ * both: only a wasted pass), and then the plane is pooled again with firstMax. (A separate NaN
+ * scan of each plane first cost a quarter of the kernel: 64×112², 0.130 → 0.095 ms without it.)
+ * A two-row step's top row is the step above's last row, already summed: only the plane's first
+ * step sums it (sumRow), 4 adds per 5 loads instead of 5 (64×112²: 0.90–0.94× the time,
+ * relaxed, resident, same-process A/B).
+ * Signed zeros: the vector steps take each column's maximum first, then across the columns, so
+ * where a window's maximum is a zero held as −0 and +0 by different taps they may give the other
+ * sign than the reference's row-major order (README, "Exactness"); the scalar edges keep it.
  * Precondition: 40 bytes past the input are readable. Planes [cBegin, cEnd).
  */
 export function f32_maxpool_3x3s2(
@@ -138,7 +158,7 @@ export function f32_maxpool_3x3s2(
 // @ts-ignore: decorator
 @inline
 function vmax(pseudo: bool, a: v128, b: v128): v128 {
-  return pseudo ? f32x4.pmax(a, b) : f32x4.max(a, b);
+  return pseudo ? f32x4.pmax(a, b) : firstMax(a, b);
 }
 
 /**
@@ -273,14 +293,16 @@ function pick(pseudo: bool, va: v128, vb: v128, vn: v128): v128 {
   return vmax(pseudo, vmax(pseudo, col0, col1), col2);
 }
 
-/** Max over columns [ix, ix + 3) ∩ [0, w) of three rows (at least one column is in range). */
+/**
+ * Max over columns [ix, ix + 3) ∩ [0, w) of three rows (at least one column is in range), row by
+ * row in the reference's order (a row repeated for a missing one changes nothing).
+ */
 function window3(r0: usize, r1: usize, r2: usize, ix: i32, w: i32): f32 {
   const lo = max(ix, 0);
   const hi = min(ix + 3, w);
-  let m = max(max(load<f32>(r0 + (<usize>lo << 2)), load<f32>(r1 + (<usize>lo << 2))), load<f32>(r2 + (<usize>lo << 2)));
-  for (let i = lo + 1; i < hi; i++) {
-    const o = <usize>i << 2;
-    m = max(max(m, load<f32>(r0 + o)), max(load<f32>(r1 + o), load<f32>(r2 + o)));
-  }
+  let m = load<f32>(r0 + (<usize>lo << 2));
+  for (let i = lo + 1; i < hi; i++) m = firstMaxF32(m, load<f32>(r0 + (<usize>i << 2)));
+  for (let i = lo; i < hi; i++) m = firstMaxF32(m, load<f32>(r1 + (<usize>i << 2)));
+  for (let i = lo; i < hi; i++) m = firstMaxF32(m, load<f32>(r2 + (<usize>i << 2)));
   return m;
 }

@@ -268,6 +268,9 @@ export const MAX_POOL_CASES: PoolCase[] = [
   { x: [2, 2, 5, 6], k: [5, 1], s: [5, 1], ceil: true },
   { x: [1, 1, 4, 4], k: 4, s: null, p: 2 },
   { x: [1, 7, 9, 10], k: 1, s: 3, ceil: true },
+  // stride 1 through the generic kernel (Inception's 3×3 / 1, SPP's 5×5 / 1), widths past a step of 8
+  { x: [1, 3, 11, 21], k: 3, s: 1, p: 1 },
+  { x: [1, 2, 13, 13], k: 5, s: 1, p: 2 },
 ];
 
 export const AVG_POOL_CASES: PoolCase[] = [

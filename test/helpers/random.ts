@@ -27,6 +27,21 @@ export function intData(length: number, seed: number, lo = -8, hi = 8): Float32A
   return out;
 }
 
+/**
+ * −0, +0, −1 and −2 in equal shares (and a 1 in 16): windows whose maximum is a zero held with
+ * both signs, for the max-pool tie order.
+ */
+export function signedZeroData(length: number, seed: number): Float32Array {
+  const rnd = mulberry32(seed);
+  const values = [-0, 0, -1, -2];
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const r = rnd();
+    out[i] = r < 1 / 16 ? 1 : values[Math.floor(rnd() * 4)]!;
+  }
+  return out;
+}
+
 /** N(0, 1) samples (Box–Muller), rounded to float32: the bounded tier. */
 export function normalData(length: number, seed: number): Float32Array {
   const rnd = mulberry32(seed);
