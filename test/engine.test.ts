@@ -370,6 +370,8 @@ forEachEngine((isa, engine) => {
         x.data[1] = -0;
         x.data[2] = -Infinity;
       }
+      // −0 in the last element too: past the vector steps when the length is not a multiple of 4
+      if (x.data.length > 3) x.data[x.data.length - 1] = -0;
       const y = e.relu(x);
       expectLastCall(e, 'relu');
       expect(y.shape).toEqual(shape);
