@@ -135,9 +135,9 @@ function dwconv(
  * kW when the taps are kernel rows of kW adjacent columns, each row the same distance after the
  * last, from offset 0 (offsets[ky·kW + kx] = ky·offsets[kW] + 4·kx: stride 1 and dilation 1
  * along the width, any dilation down), else 0: the columns of a phase-split input (stride 2)
- * or of a kernel dilated along the width are not adjacent.
+ * or of a kernel dilated along the width are not adjacent. (f32_avgpool uses it too.)
  */
-function kernelRow(taps: i32, offsets: usize): i32 {
+export function kernelRow(taps: i32, offsets: usize): i32 {
   if (load<u32>(offsets) != 0) return 0;
   let kw = 1;
   while (kw < taps && load<u32>(offsets + (<usize>kw << 2)) == <u32>(kw << 2)) kw++;

@@ -289,6 +289,12 @@ export const AVG_POOL_CASES: PoolCase[] = [
   { x: [1, 3, 19, 13], k: [1, 2], s: [3, 1], p: [0, 1], ceil: true, countIncludePad: false },
   { x: [2, 1, 12, 9], k: [1, 3], s: [3, 2], ceil: true, countIncludePad: false },
   { x: [1, 6, 5, 17], k: [5, 7], s: [1, 4], p: [2, 3] },
+  // 3×3 with stride 1 along the width (Inception's 3×3 / 1): the generic kernel's unrolled rows
+  // of 3 taps; padding counted or not, widths past a step of 8, stride 2 down
+  { x: [1, 3, 11, 21], k: 3, s: 1, p: 1 },
+  { x: [2, 2, 9, 13], k: 3, s: 1, p: 1, countIncludePad: false },
+  { x: [1, 2, 5, 4], k: 3, s: 1 },
+  { x: [1, 2, 10, 10], k: 3, s: [2, 1], p: 1, ceil: true },
 ];
 
 export function poolName(op: string, c: PoolCase): string {
