@@ -70,3 +70,23 @@ export function f32_conv_offsets(
     }
   }
 }
+
+/**
+ * For the tap offsets of one channel (f32_conv_offsets with c = 1): kW when the taps are kernel
+ * rows of kW adjacent columns, each row the same distance after the last, from offset 0
+ * (offsets[ky·kW + kx] = ky·offsets[kW] + 4·kx: stride 1 and dilation 1 along the width, any
+ * dilation down), else 0 — the columns of a phase-split input (stride 2) or of a kernel dilated
+ * along the width are not adjacent. Every entry is checked, so a kernel walking such rows
+ * (f32_dwconv, f32_avgpool) reads exactly the table's addresses.
+ */
+export function kernelRow(taps: i32, offsets: usize): i32 {
+  if (load<u32>(offsets) != 0) return 0;
+  let kw = 1;
+  while (kw < taps && load<u32>(offsets + (<usize>kw << 2)) == <u32>(kw << 2)) kw++;
+  if (taps % kw != 0) return 0;
+  const rowOff = kw < taps ? load<u32>(offsets + (<usize>kw << 2)) : 0;
+  for (let t = 0; t < taps; t++) {
+    if (load<u32>(offsets + (<usize>t << 2)) != <u32>(t / kw) * rowOff + <u32>((t % kw) << 2)) return 0;
+  }
+  return kw;
+}

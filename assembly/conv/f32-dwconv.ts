@@ -17,6 +17,7 @@
  * Only output channels [ocBegin, ocEnd) are computed (0, c·mult for all; threads split here).
  */
 import { fma, clampIf, hasActivation, storeLanes8 } from '../simd';
+import { kernelRow } from './f32-conv2d-direct';
 
 export function f32_dwconv(
   xp: usize, rowStride: i32, planeStride: i32, sH: i32, dH: i32, taps: i32, offsets: usize,
@@ -70,7 +71,8 @@ function dwconv(
         if (rowBytes > 0) {
           // kernel rows of adjacent columns: each tap at a fixed step from its row's start (the
           // two tap loops written out: one loop over runs of taps, a table run being 1 tap, took
-          // 1.24–1.40× the time at stride 2 and lost the gain at stride 1)
+          // 1.24–1.40× the time at stride 2 and lost the gain at stride 1; so did one source loop
+          // specialised by a constant flag, 1.20–1.36× at stride 2: V8 keeps the 1-tap inner loop)
           let pr = px;
           let wr = w;
           for (let ky = 0; ky < kRows; ky++) {
@@ -129,22 +131,4 @@ function dwconv(
     }
     yc += outPlane;
   }
-}
-
-/**
- * kW when the taps are kernel rows of kW adjacent columns, each row the same distance after the
- * last, from offset 0 (offsets[ky·kW + kx] = ky·offsets[kW] + 4·kx: stride 1 and dilation 1
- * along the width, any dilation down), else 0: the columns of a phase-split input (stride 2)
- * or of a kernel dilated along the width are not adjacent. (f32_avgpool uses it too.)
- */
-export function kernelRow(taps: i32, offsets: usize): i32 {
-  if (load<u32>(offsets) != 0) return 0;
-  let kw = 1;
-  while (kw < taps && load<u32>(offsets + (<usize>kw << 2)) == <u32>(kw << 2)) kw++;
-  if (taps % kw != 0) return 0;
-  const rowOff = kw < taps ? load<u32>(offsets + (<usize>kw << 2)) : 0;
-  for (let t = 0; t < taps; t++) {
-    if (load<u32>(offsets + (<usize>t << 2)) != <u32>(t / kw) * rowOff + <u32>((t % kw) << 2)) return 0;
-  }
-  return kw;
 }

@@ -13,7 +13,7 @@
  * Only planes [cBegin, cEnd) are computed (0, c for all; threads split here).
  */
 import { storeLanes8 } from '../simd';
-import { kernelRow } from '../conv/f32-dwconv';
+import { kernelRow } from '../conv/f32-conv2d-direct';
 
 export function f32_avgpool(
   xp: usize, rowStride: i32, planeStride: i32, sH: i32, taps: i32, offsets: usize,
