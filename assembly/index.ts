@@ -16,6 +16,8 @@ export { f32_dwconv_3x3s1, f32_dwconv_3x3s1_scratch } from './conv/f32-dwconv-3x
 export { f32_dwconv_3x3_c4, f32_dwconv_3x3_c4_scratch } from './conv/f32-dwconv-3x3-c4';
 export { f32_maxpool, f32_maxpool_2x2s2, f32_maxpool_3x3s2 } from './pool/f32-maxpool';
 export { f32_avgpool, f32_avgpool_2x2s2 } from './pool/f32-avgpool';
+export { f32_maxpool_s1 } from './pool/f32-maxpool-s1';
+export { f32_avgpool_3x3, f32_avgpool_3x3_zero_floats } from './pool/f32-avgpool-3x3';
 export { f32_global_avgpool } from './pool/f32-global-avgpool';
 export { f32_clamp } from './activation/f32-clamp';
 

@@ -18,7 +18,7 @@ import {
 } from './params.js';
 import { EngineTensor } from './tensor.js';
 import { COST, threadsFor } from './threads/cost.js';
-import { AVGPOOL, AVGPOOL_2X2, CLAMP, GLOBAL_AVGPOOL, IM2COL, MAXPOOL, MAXPOOL_2X2, MAXPOOL_3X3, type Job } from './threads/jobs.js';
+import { AVGPOOL, AVGPOOL_2X2, AVGPOOL_3X3, CLAMP, GLOBAL_AVGPOOL, IM2COL, MAXPOOL, MAXPOOL_2X2, MAXPOOL_3X3, MAXPOOL_S1, type Job } from './threads/jobs.js';
 import type { ThreadPool } from './threads/pool.js';
 import type {
   AsyncOp, AvgPool2dOptions, CallInfo, Conv1dOptions, Conv2dOptions, Engine, Im2colOptions, IntoTensor, Isa,
@@ -348,6 +348,17 @@ export class SimdConvEngine implements Engine {
           },
         };
       }
+      if (p.sH === 1 && p.sW === 1 && p.dH === 1 && p.dW === 1 && p.padW <= 8) {
+        return {
+          algorithm: 'maxpool-s1',
+          job: {
+            def: MAXPOOL_S1, nt: threads(p.outLength * p.kH * p.kW * COST.poolTap, planes),
+            args: {
+              x, C: planes, H: p.H, W: p.W, kH: p.kH, kW: p.kW, padH: p.padH, padW: p.padW, outH: p.outH, outW: p.outW, y,
+            },
+          },
+        };
+      }
       const src = padLayout(poolGeometry(p), x, scratch, -Infinity);
       const offsets = this.tapOffsets(p, src, scratch);
       const taps = p.kH * p.kW;
@@ -381,8 +392,6 @@ export class SimdConvEngine implements Engine {
           },
         };
       }
-      const src = padLayout(poolGeometry(p), x, scratch, 0);
-      const offsets = this.tapOffsets(p, src, scratch);
       const rowDiv = scratch.alloc(p.outH * 4, 'workspace', true);
       const colLen = Math.ceil(p.outW / 8) * 8;
       const colDiv = scratch.alloc(colLen * 4, 'workspace', true);
@@ -390,6 +399,24 @@ export class SimdConvEngine implements Engine {
       const cols = this.heap.f32(colDiv, colLen);
       cols.fill(1);
       cols.set(divisors(p.outW, p.sW, p.padW, p.kW, p.W, p.countIncludePad));
+      if (p.kH === 3 && p.kW === 3 && (p.sW === 1 || p.sW === 2) && p.padH <= 1 && p.padW <= 1) {
+        const zeroFloats = this.k.f32_avgpool_3x3_zero_floats(p.W);
+        const zero = scratch.alloc(zeroFloats * 4, 'workspace', true);
+        this.heap.f32(zero, zeroFloats).fill(0);
+        const planes = p.N * p.C;
+        return {
+          algorithm: 'avgpool-3x3',
+          job: {
+            def: AVGPOOL_3X3, nt: threads(p.outLength * 9 * COST.poolTap, planes),
+            args: {
+              x, C: planes, H: p.H, W: p.W, sH: p.sH, sW: p.sW, padH: p.padH, padW: p.padW, outH: p.outH, outW: p.outW,
+              rowDiv, colDiv, zero, y,
+            },
+          },
+        };
+      }
+      const src = padLayout(poolGeometry(p), x, scratch, 0);
+      const offsets = this.tapOffsets(p, src, scratch);
       const taps = p.kH * p.kW;
       return {
         algorithm: 'avgpool',

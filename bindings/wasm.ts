@@ -55,10 +55,15 @@ export interface KernelExports {
     cBegin: number, cEnd: number): void;
   f32_maxpool_3x3s2(x: number, c: number, h: number, w: number, padH: number, padW: number, outH: number,
     outW: number, y: number, cBegin: number, cEnd: number): void;
+  f32_maxpool_s1(x: number, c: number, h: number, w: number, kH: number, kW: number, padH: number, padW: number,
+    outH: number, outW: number, y: number, cBegin: number, cEnd: number): void;
   f32_avgpool(xp: number, rowStride: number, planeStride: number, sH: number, taps: number, offsets: number,
     c: number, outH: number, outW: number, rowDiv: number, colDiv: number, y: number, cBegin: number, cEnd: number): void;
   f32_avgpool_2x2s2(x: number, c: number, h: number, w: number, outH: number, outW: number, y: number,
     cBegin: number, cEnd: number): void;
+  f32_avgpool_3x3(x: number, c: number, h: number, w: number, sH: number, sW: number, padH: number, padW: number,
+    outH: number, outW: number, rowDiv: number, colDiv: number, zero: number, y: number, cBegin: number, cEnd: number): void;
+  f32_avgpool_3x3_zero_floats(w: number): number;
   f32_global_avgpool(x: number, c: number, n: number, y: number, cBegin: number, cEnd: number): void;
   f32_clamp(x: number, y: number, n: number, lo: number, hi: number): void;
 }

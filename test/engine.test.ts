@@ -284,11 +284,13 @@ forEachEngine((isa, engine) => {
 
     it(`maxPool2d keeps the first of −0 and +0 in the reference's order where it can [${isa}]`, async () => {
       // PyTorch keeps the first maximum in row-major order, so a window holding −0 before +0 gives
-      // −0. The generic kernel and the fast paths' scalar edges fold in that order (bit-exact);
+      // −0. The generic and stride-1 kernels and the fast paths' scalar edges fold in that order
+      // (bit-exact);
       // the fast paths' vector steps take each column's maximum first, so there a zero may come
       // back with the other sign (README, "Exactness"): only its value is checked
       const e = await engine();
       let generic = 0;
+      let strideOne = 0;
       let signsDiffer = 0;
       for (const [i, c] of MAX_POOL_CASES.entries()) {
         const x = { data: signedZeroData(product(c.x), 9100 + i), shape: [...c.x] };
@@ -296,8 +298,9 @@ forEachEngine((isa, engine) => {
         const y = e.maxPool2d(x, o);
         const want = ref.maxPool2d(x, o);
         const label = `${poolName('maxPool2d', c)} signed zeros`;
-        if (e.lastCall!.algorithm === 'maxpool') {
+        if (e.lastCall!.algorithm === 'maxpool' || e.lastCall!.algorithm === 'maxpool-s1') {
           generic++;
+          if (e.lastCall!.algorithm === 'maxpool-s1') strideOne++;
           expectBitExact(y, want, label);
           continue;
         }
@@ -311,7 +314,8 @@ forEachEngine((isa, engine) => {
         }
         expect(wrong, `${label}: outputs other than a zero's sign`).toEqual([]);
       }
-      expect(generic, 'cases through the generic kernel').toBeGreaterThanOrEqual(7);
+      expect(generic, 'cases through the generic and stride-1 kernels').toBeGreaterThanOrEqual(14);
+      expect(strideOne, 'cases through the stride-1 kernel').toBeGreaterThanOrEqual(9);
       expect(signsDiffer, 'zeros of the other sign, all from the fast paths').toBeGreaterThan(0);
       // outputs fewer than a vector step wide: the fast paths' scalar edges alone, bit-exact
       const edges: [number[], MaxPool2dOptions, string][] = [
@@ -334,7 +338,9 @@ forEachEngine((isa, engine) => {
       x.data[40] = Infinity;
       x.data[41] = -Infinity;
       x.data[x.data.length - 1] = NaN;
-      for (const o of [{ kernelSize: 2 }, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }, { kernelSize: [2, 3] as [number, number], dilation: 2 }]) {
+      const opts: MaxPool2dOptions[] = [{ kernelSize: 2 }, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }, { kernelSize: [2, 3], dilation: 2 },
+        { kernelSize: 3, stride: 1, padding: 1 }, { kernelSize: 5, stride: 1, padding: 2 }, { kernelSize: [2, 4], stride: 1, padding: [1, 2] }];
+      for (const o of opts) {
         expectBitExact(e.maxPool2d(x, o), ref.maxPool2d(x, o), `NaN max ${fmt(o)}`);
       }
     });
@@ -373,6 +379,43 @@ forEachEngine((isa, engine) => {
       const y = e.avgPool2d(x, poolOptions(c));
       expectLastCall(e, 'avgPool2d');
       expectBitExact(y, ref.avgPool2d(x, poolOptions(c)), name);
+    });
+
+    it(`avgPool2d: 3×3 windows at stride 1 or 2 across run in place, other windows through the padded copy [${isa}]`, async () => {
+      const e = await engine();
+      const seen = { 'avgpool-3x3': 0, avgpool: 0, 'avgpool-2x2s2': 0 } as Record<string, number>;
+      for (const [i, c] of AVG_POOL_CASES.entries()) {
+        const x = tensor(c.x, 'int', 8500 + i);
+        e.avgPool2d(x, poolOptions(c));
+        const [kH, kW] = typeof c.k === 'number' ? [c.k, c.k] : c.k;
+        const sW = c.s === null || c.s === undefined ? kW : typeof c.s === 'number' ? c.s : c.s[1];
+        const want = kH === 3 && kW === 3 && (sW === 1 || sW === 2) ? 'avgpool-3x3' : e.lastCall!.algorithm === 'avgpool-2x2s2' ? 'avgpool-2x2s2' : 'avgpool';
+        expect(e.lastCall!.algorithm, poolName('avgPool2d', c)).toBe(want);
+        seen[want]!++;
+      }
+      expect(seen['avgpool-3x3'], 'cases through f32_avgpool_3x3').toBeGreaterThanOrEqual(14);
+      expect(seen.avgpool, 'cases through the generic kernel').toBeGreaterThanOrEqual(7);
+    });
+
+    it(`avgPool2d keeps signed zeros, NaN and ±Infinity as the reference does [${isa}]`, async () => {
+      // every window's sum starts from +0 and so is never −0; the in-place 3×3 kernel adds +0 for
+      // the taps outside the input where the reference skips them — the same bits
+      const e = await engine();
+      for (const [i, c] of AVG_POOL_CASES.entries()) {
+        // about half −0 (and +0 turned into −0), so windows of −0 alone occur
+        const data = signedZeroData(product(c.x), 9400 + i).map((v) => (v === 0 || v === 1 ? -0 : v));
+        const x = { data, shape: [...c.x] };
+        expectBitExact(e.avgPool2d(x, poolOptions(c)), ref.avgPool2d(x, poolOptions(c)), `${poolName('avgPool2d', c)} signed zeros`);
+      }
+      const x = tensor([1, 3, 9, 11], 'normal', 79);
+      x.data[5] = NaN;
+      x.data[40] = Infinity;
+      x.data[41] = -Infinity;
+      x.data[150] = Infinity;
+      x.data[x.data.length - 1] = NaN;
+      for (const o of [{ kernelSize: 3, stride: 2, padding: 1, ceilMode: true }, { kernelSize: 3, stride: 1, padding: 1 }, { kernelSize: 2 }, { kernelSize: [2, 3] as [number, number], stride: 1 }]) {
+        expectBitExact(e.avgPool2d(x, o), ref.avgPool2d(x, o), `NaN avg ${fmt(o)}`);
+      }
     });
 
     const globalRuns = GLOBAL_POOL_SHAPES.flatMap((s, i) => TIERS.map((tier) => [`globalAvgPool2d x=${fmt(s)} ${tier}`, s, tier, 9000 + i] as const));

@@ -77,7 +77,7 @@ export function f32_conv_offsets(
  * (offsets[ky·kW + kx] = ky·offsets[kW] + 4·kx: stride 1 and dilation 1 along the width, any
  * dilation down), else 0 — the columns of a phase-split input (stride 2) or of a kernel dilated
  * along the width are not adjacent. Every entry is checked, so a kernel walking such rows
- * (f32_dwconv, f32_avgpool) reads exactly the table's addresses.
+ * (f32_dwconv) reads exactly the table's addresses.
  */
 export function kernelRow(taps: i32, offsets: usize): i32 {
   if (load<u32>(offsets) != 0) return 0;

@@ -4,23 +4,17 @@
  * +0 (padding taps add 0, which leaves the sum unchanged), then divided once by
  * rowDiv[oy]·colDiv[ox] — PyTorch's divisor factorises into a row count and a column count in
  * both count_include_pad modes, and the product of two small integers is exact.
- * A 3×3 window whose rows are 3 adjacent columns (stride 1 and no dilation along the width:
- * kernelRow) is summed row by row with the three taps unrolled instead of from the offsets table,
- * same taps, same order: 3×3 / 1 in 0.86–0.97× the time (64 × 56², 64 × 28², 256 × 14², 192 ×
- * 35², padding 1; simd 0.88×; resident, same process, both orders, `bench/ab-builds.mjs <old>
- * <new> --op avgpool --k 3 --stride 1`). (A loop over any kW's adjacent columns took 1.06–1.10×
- * at 3×3 and 0.91–0.95× at 5×5; the same unrolling in the max pool 0.99–1.15×: not kept.)
+ * 3×3 windows at stride 1 or 2 along the width go to f32_avgpool_3x3, which reads the input in
+ * place. (A loop over any kW's adjacent columns here took 0.91–0.95× the time at 5×5 but
+ * 1.06–1.10× at 3×3: not kept.)
  * Only planes [cBegin, cEnd) are computed (0, c for all; threads split here).
  */
 import { storeLanes8 } from '../simd';
-import { kernelRow } from '../conv/f32-conv2d-direct';
 
 export function f32_avgpool(
   xp: usize, rowStride: i32, planeStride: i32, sH: i32, taps: i32, offsets: usize,
   c: i32, outH: i32, outW: i32, rowDiv: usize, colDiv: usize, y: usize, cBegin: i32, cEnd: i32,
 ): void {
-  const three = taps == 9 && kernelRow(taps, offsets) == 3;
-  const rowOff = three ? <usize>load<u32>(offsets + 12) : 0;
   let yc = y + (<usize>(cBegin * outH * outW) << 2);
   for (let ch = cBegin; ch < cEnd; ch++) {
     const plane = xp + (<usize>(ch * planeStride) << 2);
@@ -31,19 +25,10 @@ export function f32_avgpool(
         const px = xrow + (<usize>ox0 << 2);
         let vsum0 = f32x4.splat(0);
         let vsum1 = vsum0;
-        if (three) {
-          let pr = px;
-          for (let ky = 0; ky < 3; ky++) {
-            vsum0 = f32x4.add(f32x4.add(f32x4.add(vsum0, v128.load(pr)), v128.load(pr, 4)), v128.load(pr, 8));
-            vsum1 = f32x4.add(f32x4.add(f32x4.add(vsum1, v128.load(pr, 16)), v128.load(pr, 20)), v128.load(pr, 24));
-            pr += rowOff;
-          }
-        } else {
-          for (let t = 0; t < taps; t++) {
-            const p = px + <usize>load<u32>(offsets + (<usize>t << 2));
-            vsum0 = f32x4.add(vsum0, v128.load(p));
-            vsum1 = f32x4.add(vsum1, v128.load(p, 16));
-          }
+        for (let t = 0; t < taps; t++) {
+          const p = px + <usize>load<u32>(offsets + (<usize>t << 2));
+          vsum0 = f32x4.add(vsum0, v128.load(p));
+          vsum1 = f32x4.add(vsum1, v128.load(p, 16));
         }
         const pd = colDiv + (<usize>ox0 << 2);
         const vdiv0 = f32x4.mul(vrow, v128.load(pd));

@@ -7,6 +7,7 @@
  * instruction fix-up where firstMax takes 3: against it 3×3 / 1 ran in 0.59–0.71× the time, 5×5 /
  * 1 in 0.44–0.53× (64 planes of 56² and 28², 256 of 14², padding k / 2; simd 0.63–0.71×;
  * resident, same process, `bench/ab-builds.mjs <old> <new> --op maxpool --k 3 --stride 1`).)
+ * Stride 1 (dilation 1) goes to f32_maxpool_s1, which reads the input in place.
  * Only planes [cBegin, cEnd) are computed (0, c for all; threads split here), as in
  * f32_maxpool_2x2s2.
  */
@@ -107,7 +108,7 @@ function maxpool2x2s2(pseudo: bool, plane: usize, w: i32, outH: i32, outW: i32, 
  */
 // @ts-ignore: decorator
 @inline
-function firstMax(m: v128, v: v128): v128 {
+export function firstMax(m: v128, v: v128): v128 {
   return v128.bitselect(v, f32x4.pmax(m, v), f32x4.ne(v, v));
 }
 

@@ -13,7 +13,7 @@
  *   winograd    per image: pad (channels) · barrier · per dilation phase: 2×2 tile rows, or 4-channel
  *               blocks when the rows split unevenly (each thread its own V, M; it places what it computed)
  *   maxpool / avgpool            pad (planes) · barrier · planes
- *   maxpool2x2 / maxpool3x3 / avgpool2x2 / gavgpool   planes
+ *   maxpool2x2 / maxpool3x3 / maxpool-s1 / avgpool2x2 / avgpool3x3 / gavgpool   planes
  *   clamp       16-float chunks;  im2col  8-column tiles over images
  *
  * With one thread the barriers are no-ops and each kernel gets its full range, as before
@@ -277,6 +277,29 @@ export const MAXPOOL_3X3 = define({
   },
 });
 
+export const MAXPOOL_S1 = define({
+  id: 15,
+  name: 'maxpool-s1',
+  fields: ['x', 'C', 'H', 'W', 'kH', 'kW', 'padH', 'padW', 'outH', 'outW', 'y'],
+  run(k, a, tid, nt) {
+    const [c0, c1] = share(a.C, tid, nt);
+    if (c0 < c1) k.f32_maxpool_s1(a.x, a.C, a.H, a.W, a.kH, a.kW, a.padH, a.padW, a.outH, a.outW, a.y, c0, c1);
+  },
+});
+
+export const AVGPOOL_3X3 = define({
+  id: 14,
+  name: 'avgpool-3x3',
+  fields: ['x', 'C', 'H', 'W', 'sH', 'sW', 'padH', 'padW', 'outH', 'outW', 'rowDiv', 'colDiv', 'zero', 'y'],
+  run(k, a, tid, nt) {
+    const [c0, c1] = share(a.C, tid, nt);
+    if (c0 < c1) {
+      k.f32_avgpool_3x3(a.x, a.C, a.H, a.W, a.sH, a.sW, a.padH, a.padW, a.outH, a.outW, a.rowDiv, a.colDiv, a.zero, a.y,
+        c0, c1);
+    }
+  },
+});
+
 export const GLOBAL_AVGPOOL = define({
   id: 7,
   name: 'global-avgpool',
@@ -317,7 +340,7 @@ export const IM2COL = define({
 });
 
 export const JOBS: readonly JobDef[] = [DIRECT, GEMM, DWCONV, MAXPOOL, AVGPOOL, MAXPOOL_2X2, GLOBAL_AVGPOOL, CLAMP, IM2COL,
-  MAXPOOL_3X3, DWCONV_3X3, WINOGRAD, AVGPOOL_2X2] as
+  MAXPOOL_3X3, DWCONV_3X3, WINOGRAD, AVGPOOL_2X2, AVGPOOL_3X3, MAXPOOL_S1] as
   readonly JobDef[];
 
 export function jobById(id: number): JobDef {

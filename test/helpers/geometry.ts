@@ -268,9 +268,19 @@ export const MAX_POOL_CASES: PoolCase[] = [
   { x: [2, 2, 5, 6], k: [5, 1], s: [5, 1], ceil: true },
   { x: [1, 1, 4, 4], k: 4, s: null, p: 2 },
   { x: [1, 7, 9, 10], k: 1, s: 3, ceil: true },
-  // stride 1 through the generic kernel (Inception's 3×3 / 1, SPP's 5×5 / 1), widths past a step of 8
+  // stride 1 (GoogLeNet's 3×3 / 1, SPP's 5×5 / 1): f32_maxpool_s1, in place — 4-output steps with
+  // a step moved back over the last 1–3, padding along one axis or both, the first step's lanes
+  // left of the input (padding 1 and 2), outputs too few for a step, windows 2, 3, 4, 5 and 7 wide,
+  // a kernel larger than the input
   { x: [1, 3, 11, 21], k: 3, s: 1, p: 1 },
   { x: [1, 2, 13, 13], k: 5, s: 1, p: 2 },
+  { x: [1, 2, 6, 3], k: 3, s: 1 },
+  { x: [1, 3, 9, 37], k: 3, s: 1, p: [0, 1], ceil: true },
+  { x: [1, 2, 12, 14], k: [2, 3], s: 1, p: [1, 1] },
+  { x: [1, 2, 7, 20], k: [3, 5], s: 1, p: [1, 2] },
+  { x: [1, 2, 10, 19], k: 4, s: 1, p: 2 },
+  { x: [1, 2, 5, 12], k: 5, s: 1 },
+  { x: [1, 1, 4, 4], k: 7, s: 1, p: 3 },
 ];
 
 export const AVG_POOL_CASES: PoolCase[] = [
@@ -289,12 +299,23 @@ export const AVG_POOL_CASES: PoolCase[] = [
   { x: [1, 3, 19, 13], k: [1, 2], s: [3, 1], p: [0, 1], ceil: true, countIncludePad: false },
   { x: [2, 1, 12, 9], k: [1, 3], s: [3, 2], ceil: true, countIncludePad: false },
   { x: [1, 6, 5, 17], k: [5, 7], s: [1, 4], p: [2, 3] },
-  // 3×3 with stride 1 along the width (Inception's 3×3 / 1): the generic kernel's unrolled rows
-  // of 3 taps; padding counted or not, widths past a step of 8, stride 2 down
+  // 3×3 at stride 1 or 2 along the width (Inception's 3×3 / 1, 3×3 / 2): f32_avgpool_3x3, in
+  // place — padding counted or not, 4-output steps with a step moved back over the last 1–3,
+  // outputs whose window passes the right edge (padding, ceil mode) one at a time, outputs too
+  // few for a step, zero rows above and below, any stride down
   { x: [1, 3, 11, 21], k: 3, s: 1, p: 1 },
   { x: [2, 2, 9, 13], k: 3, s: 1, p: 1, countIncludePad: false },
   { x: [1, 2, 5, 4], k: 3, s: 1 },
+  { x: [1, 2, 8, 8], k: 3, s: 1 },
+  { x: [1, 2, 3, 2], k: 3, s: 1, p: 1, ceil: true, countIncludePad: false },
   { x: [1, 2, 10, 10], k: 3, s: [2, 1], p: 1, ceil: true },
+  { x: [1, 2, 7, 5], k: 3, s: [3, 1], p: [0, 1], ceil: true },
+  { x: [1, 3, 17, 37], k: 3, s: 2 },
+  { x: [1, 2, 14, 14], k: 3, s: 2, p: 1 },
+  { x: [1, 2, 9, 24], k: 3, s: 2, p: [0, 1], ceil: true },
+  { x: [1, 2, 10, 23], k: 3, s: 2, p: [1, 0], ceil: true, countIncludePad: false },
+  { x: [2, 3, 12, 40], k: 3, s: [1, 2], p: 1 },
+  { x: [1, 1, 1, 1], k: 3, s: 2, p: 1 },
 ];
 
 export function poolName(op: string, c: PoolCase): string {

@@ -1,0 +1,186 @@
+/**
+ * f32_maxpool_s1: the kH × kW max pool at stride 1 (GoogLeNet's 3×3 / 1, YOLO's SPP 5×5 / 1),
+ * dilation 1, padding ≤ k / 2 on each axis (at most 8 columns), read straight from the input with
+ * no padded copy (f32_maxpool first copies every plane into a −∞-padded layout). 4 outputs a
+ * step: tap (ky, kx) of outputs ox … ox+3 is one (unaligned) load; each window row's taps are
+ * folded in order, then the rows in order — the reference's result bit for bit, signed zeros
+ * included, as both steps keep the first of equal values (window()). Window rows outside the
+ * input are skipped; in a row's first step (padding) and its last ones (the last moved back to
+ * end at outW) the lanes of columns outside the input read −∞ — a mask only for the taps that
+ * have such lanes, and the taps of a 3- or 5-wide row written out (with a loop over the taps and
+ * a mask for each, a 14-wide row's two masked steps cost more than its two plain ones: 256 × 14²
+ * took 1.03–1.12× the padded copy's time).
+ * Against f32_maxpool over its padded copy (resident, same process, both orders, relaxed and
+ * simd, `bench/ab-builds.mjs <old> <new> --op maxpool --k 3|5 --stride 1`): 3×3 / 1 (padding 1)
+ * 0.51–0.65× the time on 64 × 56², 192 × 28², 256 × 14², 384 × 10²; 5×5 / 1 (padding 2)
+ * 0.40–0.69× on 64 × 56², 128 × 40², 256 × 20², 512 × 13².
+ * NaN: each plane is first scanned for a NaN (one load and two instructions per 4 inputs); a
+ * plane without one is pooled with f32x4.pmax (one instruction on x86; it drops a NaN second
+ * operand), a plane with one with firstMax, PyTorch's step (3 instructions).
+ * Precondition: padW ≤ 8 — the masked steps read up to padW floats before a row and padW + 3 past
+ * it, inside the heap's 64 bytes of slack. Planes [cBegin, cEnd).
+ */
+import { firstMax } from './f32-maxpool';
+import { storeLanes } from '../simd';
+
+export function f32_maxpool_s1(
+  x: usize, c: i32, h: i32, w: i32, kH: i32, kW: i32, padH: i32, padW: i32, outH: i32, outW: i32, y: usize,
+  cBegin: i32, cEnd: i32,
+): void {
+  let plane = x + (<usize>(cBegin * h * w) << 2);
+  let yc = y + (<usize>(cBegin * outH * outW) << 2);
+  for (let ch = cBegin; ch < cEnd; ch++) {
+    const nan = hasNaN(plane, h * w);
+    if (kW == 3) {
+      if (nan) pool(false, 3, plane, h, w, kH, padH, padW, outH, outW, yc);
+      else pool(true, 3, plane, h, w, kH, padH, padW, outH, outW, yc);
+    } else if (kW == 5) {
+      if (nan) pool(false, 5, plane, h, w, kH, padH, padW, outH, outW, yc);
+      else pool(true, 5, plane, h, w, kH, padH, padW, outH, outW, yc);
+    } else if (nan) {
+      pool(false, kW, plane, h, w, kH, padH, padW, outH, outW, yc);
+    } else {
+      pool(true, kW, plane, h, w, kH, padH, padW, outH, outW, yc);
+    }
+    plane += <usize>(h * w) << 2;
+    yc += <usize>(outH * outW) << 2;
+  }
+}
+
+/** Whether any of the n floats at p is NaN. */
+function hasNaN(p: usize, n: i32): bool {
+  let m0 = i32x4.splat(0);
+  let m1 = m0;
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const a = v128.load(p + (<usize>i << 2));
+    const b = v128.load(p + (<usize>i << 2), 16);
+    m0 = v128.or(m0, f32x4.ne(a, a));
+    m1 = v128.or(m1, f32x4.ne(b, b));
+  }
+  if (v128.any_true(v128.or(m0, m1))) return true;
+  for (; i < n; i++) {
+    const v = load<f32>(p + (<usize>i << 2));
+    if (v != v) return true;
+  }
+  return false;
+}
+
+// @ts-ignore: decorator
+@inline
+function vmax(pseudo: bool, m: v128, v: v128): v128 {
+  return pseudo ? f32x4.pmax(m, v) : firstMax(m, v);
+}
+
+// @ts-ignore: decorator
+@inline
+function pool(
+  pseudo: bool, kW: i32, plane: usize, h: i32, w: i32, kH: i32, padH: i32, padW: i32, outH: i32, outW: i32, y: usize,
+): void {
+  const rowBytes = <usize>w << 2;
+  const vninf = f32x4.splat(-Infinity);
+  // plain steps: outputs whose window columns ox − padW … ox − padW + kW − 1 all lie in [0, w)
+  const vEnd = min(outW, w - kW + padW + 1);
+  let yrow = y;
+  for (let oy = 0; oy < outH; oy++) {
+    const iy = oy - padH;
+    const ky0 = max(0, -iy);
+    const nky = min(kH, h - iy) - ky0;
+    // the first window row in the input, at its column −padW
+    const r0 = plane + <usize>(iy + ky0) * rowBytes - (<usize>padW << 2);
+    if (outW <= 4) {
+      storeLanes(yrow, masked(pseudo, kW, r0, nky, rowBytes, -padW, w, vninf), outW);
+    } else {
+      let ox = 0;
+      if (padW > 0) {
+        v128.store(yrow, masked(pseudo, kW, r0, nky, rowBytes, -padW, w, vninf));
+        ox = 4;
+      }
+      for (; ox + 4 <= vEnd; ox += 4) {
+        v128.store(yrow + (<usize>ox << 2), window(pseudo, kW, r0 + (<usize>ox << 2), nky, rowBytes, vninf));
+      }
+      // the rest (windows passing column w − 1, a last 1–3): masked steps, the last moved back to
+      // end at outW (the lanes it computes again: the same bits)
+      while (ox < outW) {
+        const o4 = min(ox, outW - 4);
+        v128.store(yrow + (<usize>o4 << 2), masked(pseudo, kW, r0 + (<usize>o4 << 2), nky, rowBytes, o4 - padW, w, vninf));
+        ox = o4 + 4;
+      }
+    }
+    yrow += <usize>outW << 2;
+  }
+}
+
+/**
+ * window() for outputs whose first window column is col0 (p = its address in the first window
+ * row): lanes of columns outside [0, w) read −∞, which changes no maximum (every window holds a
+ * column of the input). Reads up to 4·padW bytes before or after a row.
+ */
+// @ts-ignore: decorator
+@inline
+function masked(pseudo: bool, kW: i32, p: usize, nky: i32, rowBytes: usize, col0: i32, w: i32, vninf: v128): v128 {
+  const lane = i32x4(0, 1, 2, 3);
+  const vw = i32x4.splat(w);
+  let m = vninf;
+  let r = p;
+  for (let ky = 0; ky < nky; ky++) {
+    let rm: v128;
+    if (kW == 3) {
+      rm = vmax(pseudo, vmax(pseudo, tap(r, 0, col0, w, lane, vw, vninf), tap(r, 1, col0, w, lane, vw, vninf)),
+        tap(r, 2, col0, w, lane, vw, vninf));
+    } else if (kW == 5) {
+      rm = vmax(pseudo, vmax(pseudo, tap(r, 0, col0, w, lane, vw, vninf), tap(r, 1, col0, w, lane, vw, vninf)),
+        tap(r, 2, col0, w, lane, vw, vninf));
+      rm = vmax(pseudo, vmax(pseudo, rm, tap(r, 3, col0, w, lane, vw, vninf)), tap(r, 4, col0, w, lane, vw, vninf));
+    } else {
+      rm = vninf;
+      for (let kx = 0; kx < kW; kx++) rm = vmax(pseudo, rm, tap(r, kx, col0, w, lane, vw, vninf));
+    }
+    m = ky == 0 ? rm : vmax(pseudo, m, rm);
+    r += rowBytes;
+  }
+  return m;
+}
+
+/** Tap kx of 4 outputs (row at r, their first column col0): lanes outside [0, w) read −∞. */
+// @ts-ignore: decorator
+@inline
+function tap(r: usize, kx: i32, col0: i32, w: i32, lane: v128, vw: v128, vninf: v128): v128 {
+  const v = v128.load(r + (<usize>kx << 2));
+  const c = col0 + kx;
+  if (c >= 0 && c + 3 < w) return v;
+  const col = i32x4.add(i32x4.splat(c), lane);
+  return v128.bitselect(vninf, v, v128.or(i32x4.lt_s(col, i32x4.splat(0)), i32x4.ge_s(col, vw)));
+}
+
+/**
+ * Max over the window rows (nky ≥ 1 from p, rowBytes apart) of outputs at p's columns: each
+ * row's taps first, then the rows in order. Both vmax steps keep the first of equal values (and
+ * firstMax a NaN), so combining adjacent runs of taps in order gives the fold's result — the
+ * chain of dependent steps is kW − 1 + nky − 1 long instead of nky · kW − 1.
+ */
+// @ts-ignore: decorator
+@inline
+function window(pseudo: bool, kW: i32, p: usize, nky: i32, rowBytes: usize, vninf: v128): v128 {
+  let m = rowMax(pseudo, kW, p, vninf);
+  let r = p + rowBytes;
+  for (let ky = 1; ky < nky; ky++) {
+    m = vmax(pseudo, m, rowMax(pseudo, kW, r, vninf));
+    r += rowBytes;
+  }
+  return m;
+}
+
+/** Max over kW adjacent columns of 4 outputs at p, in order. */
+// @ts-ignore: decorator
+@inline
+function rowMax(pseudo: bool, kW: i32, r: usize, vninf: v128): v128 {
+  if (kW == 3) return vmax(pseudo, vmax(pseudo, v128.load(r), v128.load(r, 4)), v128.load(r, 8));
+  if (kW == 5) {
+    return vmax(pseudo, vmax(pseudo, vmax(pseudo, vmax(pseudo, v128.load(r), v128.load(r, 4)), v128.load(r, 8)),
+      v128.load(r, 12)), v128.load(r, 16));
+  }
+  let m = vninf;
+  for (let kx = 0; kx < kW; kx++) m = vmax(pseudo, m, v128.load(r + (<usize>kx << 2)));
+  return m;
+}
