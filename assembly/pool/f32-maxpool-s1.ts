@@ -10,10 +10,14 @@
  * have such lanes, and the taps of a 3- or 5-wide row written out (with a loop over the taps and
  * a mask for each, a 14-wide row's two masked steps cost more than its two plain ones: 256 × 14²
  * took 1.03–1.12× the padded copy's time).
+ * Two output rows whose windows lie in the input are computed together, the maxima of their
+ * kH − 1 shared rows once (against one row at a time: 0.69–0.99× the time, 3×3 / 1 on 192 × 28²,
+ * 64 × 56², 256 × 14², both builds; 5×5 / 1 0.78–0.82×).
  * Against f32_maxpool over its padded copy (resident, same process, both orders, relaxed and
  * simd, `bench/ab-builds.mjs <old> <new> --op maxpool --k 3|5 --stride 1`): 3×3 / 1 (padding 1)
- * 0.51–0.65× the time on 64 × 56², 192 × 28², 256 × 14², 384 × 10²; 5×5 / 1 (padding 2)
- * 0.40–0.69× on 64 × 56², 128 × 40², 256 × 20², 512 × 13².
+ * 0.43–0.61× the time on 64 × 56², 192 × 28², 256 × 14²; 5×5 / 1 (padding 2) 0.38–0.43× on
+ * 64 × 56², 256 × 20² (before the two-row steps: 3×3 0.51–0.65× also on 384 × 10², 5×5 0.40–0.69×
+ * also on 128 × 40², 512 × 13²).
  * NaN: each plane is first scanned for a NaN (one load and two instructions per 4 inputs); a
  * plane without one is pooled with f32x4.pmax (one instruction on x86; it drops a NaN second
  * operand), a plane with one with firstMax, PyTorch's step (3 instructions).
@@ -95,6 +99,37 @@ function pool(
       if (padW > 0) {
         v128.store(yrow, masked(pseudo, kW, r0, nky, rowBytes, -padW, w, vninf));
         ox = 4;
+      }
+      if (nky == kH && oy + 1 < outH && iy + kH < h) {
+        // two output rows whose windows lie in the input rows: their kH − 1 shared rows' maxima
+        // computed once (out row oy: rows 0 … kH − 1 from r0, row oy + 1: rows 1 … kH)
+        const y1 = yrow + (<usize>outW << 2);
+        if (padW > 0) v128.store(y1, masked(pseudo, kW, r0 + rowBytes, nky, rowBytes, -padW, w, vninf));
+        for (; ox + 4 <= vEnd; ox += 4) {
+          let r = r0 + (<usize>ox << 2);
+          let m0 = rowMax(pseudo, kW, r, vninf);
+          r += rowBytes;
+          let m1 = rowMax(pseudo, kW, r, vninf);
+          m0 = vmax(pseudo, m0, m1);
+          for (let ky = 2; ky < kH; ky++) {
+            r += rowBytes;
+            const rm = rowMax(pseudo, kW, r, vninf);
+            m0 = vmax(pseudo, m0, rm);
+            m1 = vmax(pseudo, m1, rm);
+          }
+          m1 = vmax(pseudo, m1, rowMax(pseudo, kW, r + rowBytes, vninf));
+          v128.store(yrow + (<usize>ox << 2), m0);
+          v128.store(y1 + (<usize>ox << 2), m1);
+        }
+        while (ox < outW) {
+          const o4 = min(ox, outW - 4);
+          v128.store(yrow + (<usize>o4 << 2), masked(pseudo, kW, r0 + (<usize>o4 << 2), nky, rowBytes, o4 - padW, w, vninf));
+          v128.store(y1 + (<usize>o4 << 2), masked(pseudo, kW, r0 + rowBytes + (<usize>o4 << 2), nky, rowBytes, o4 - padW, w, vninf));
+          ox = o4 + 4;
+        }
+        yrow += <usize>outW << 3;
+        oy++;
+        continue;
       }
       for (; ox + 4 <= vEnd; ox += 4) {
         v128.store(yrow + (<usize>ox << 2), window(pseudo, kW, r0 + (<usize>ox << 2), nky, rowBytes, vninf));
