@@ -13,11 +13,14 @@
  * Two output rows whose windows lie in the input are computed together, the maxima of their
  * kH − 1 shared rows once (against one row at a time: 0.69–0.99× the time, 3×3 / 1 on 192 × 28²,
  * 64 × 56², 256 × 14², both builds; 5×5 / 1 0.78–0.82×).
- * Against f32_maxpool over its padded copy (resident, same process, both orders, relaxed and
- * simd, `bench/ab-builds.mjs <old> <new> --op maxpool --k 3|5 --stride 1`): 3×3 / 1 (padding 1)
- * 0.43–0.61× the time on 64 × 56², 192 × 28², 256 × 14²; 5×5 / 1 (padding 2) 0.38–0.43× on
- * 64 × 56², 256 × 20² (before the two-row steps: 3×3 0.51–0.65× also on 384 × 10², 5×5 0.40–0.69×
- * also on 128 × 40², 512 × 13²).
+ * Against f32_maxpool over its padded copy (resident, same process, relaxed and simd,
+ * `bench/ab-builds.mjs <old> <new> --op maxpool --k 3|5 --stride 1`): 3×3 / 1 (padding 1)
+ * 0.41–0.76× the time on 64 × 56², 192 × 28², 256 × 14², 384 × 10²; 5×5 / 1 (padding 2)
+ * 0.38–0.50× on 64 × 56², 256 × 20². The edge steps' code is shared by both row forms (a loop
+ * over the 1–2 rows) and the general window widths share one form with the NaN planes: with
+ * every form and call site inlined apart, 0.80–0.92× this time, but f32_maxpool_s1 was 13 000
+ * lines of wat and each .wasm 89 KiB instead of 61 (masked steps in a function of their own:
+ * 1.5–2.1× the time — V8 spills around the calls).
  * NaN: each plane is first scanned for a NaN (one load and two instructions per 4 inputs); a
  * plane without one is pooled with f32x4.pmax (one instruction on x86; it drops a NaN second
  * operand), a plane with one with firstMax, PyTorch's step (3 instructions).
@@ -35,17 +38,12 @@ export function f32_maxpool_s1(
   let yc = y + (<usize>(cBegin * outH * outW) << 2);
   for (let ch = cBegin; ch < cEnd; ch++) {
     const nan = hasNaN(plane, h * w);
-    if (kW == 3) {
-      if (nan) pool(false, 3, plane, h, w, kH, padH, padW, outH, outW, yc);
-      else pool(true, 3, plane, h, w, kH, padH, padW, outH, outW, yc);
-    } else if (kW == 5) {
-      if (nan) pool(false, 5, plane, h, w, kH, padH, padW, outH, outW, yc);
-      else pool(true, 5, plane, h, w, kH, padH, padW, outH, outW, yc);
-    } else if (nan) {
-      pool(false, kW, plane, h, w, kH, padH, padW, outH, outW, yc);
-    } else {
-      pool(true, kW, plane, h, w, kH, padH, padW, outH, outW, yc);
-    }
+    // `form` 3 or 5: the taps of a 3- or 5-wide window row written out; 0: a loop over kW taps
+    // (other widths, and planes holding a NaN, which are rare)
+    if (nan) pool(false, 0, kW, plane, h, w, kH, padH, padW, outH, outW, yc);
+    else if (kW == 3) pool(true, 3, 3, plane, h, w, kH, padH, padW, outH, outW, yc);
+    else if (kW == 5) pool(true, 5, 5, plane, h, w, kH, padH, padW, outH, outW, yc);
+    else pool(true, 0, kW, plane, h, w, kH, padH, padW, outH, outW, yc);
     plane += <usize>(h * w) << 2;
     yc += <usize>(outH * outW) << 2;
   }
@@ -79,70 +77,70 @@ function vmax(pseudo: bool, m: v128, v: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function pool(
-  pseudo: bool, kW: i32, plane: usize, h: i32, w: i32, kH: i32, padH: i32, padW: i32, outH: i32, outW: i32, y: usize,
+  pseudo: bool, form: i32, kW: i32, plane: usize, h: i32, w: i32, kH: i32, padH: i32, padW: i32, outH: i32, outW: i32,
+  y: usize,
 ): void {
   const rowBytes = <usize>w << 2;
+  const ldy = <usize>outW << 2;
   const vninf = f32x4.splat(-Infinity);
   // plain steps: outputs whose window columns ox − padW … ox − padW + kW − 1 all lie in [0, w)
   const vEnd = min(outW, w - kW + padW + 1);
   let yrow = y;
-  for (let oy = 0; oy < outH; oy++) {
+  let oy = 0;
+  while (oy < outH) {
     const iy = oy - padH;
     const ky0 = max(0, -iy);
     const nky = min(kH, h - iy) - ky0;
     // the first window row in the input, at its column −padW
     const r0 = plane + <usize>(iy + ky0) * rowBytes - (<usize>padW << 2);
+    // two output rows whose windows lie in the input: their kH − 1 ≥ 1 shared rows' maxima
+    // computed once (row oy: input rows 0 … kH − 1 from r0, row oy + 1: rows 1 … kH)
+    const rows = outW > 4 && kH > 1 && nky == kH && oy + 1 < outH && iy + kH < h ? 2 : 1;
     if (outW <= 4) {
-      storeLanes(yrow, masked(pseudo, kW, r0, nky, rowBytes, -padW, w, vninf), outW);
+      storeLanes(yrow, masked(pseudo, form, kW, r0, nky, rowBytes, -padW, w, vninf), outW);
     } else {
       let ox = 0;
       if (padW > 0) {
-        v128.store(yrow, masked(pseudo, kW, r0, nky, rowBytes, -padW, w, vninf));
+        for (let t = 0; t < rows; t++) {
+          v128.store(yrow + <usize>t * ldy, masked(pseudo, form, kW, r0 + <usize>t * rowBytes, nky, rowBytes, -padW, w, vninf));
+        }
         ox = 4;
       }
-      if (nky == kH && oy + 1 < outH && iy + kH < h) {
-        // two output rows whose windows lie in the input rows: their kH − 1 shared rows' maxima
-        // computed once (out row oy: rows 0 … kH − 1 from r0, row oy + 1: rows 1 … kH)
-        const y1 = yrow + (<usize>outW << 2);
-        if (padW > 0) v128.store(y1, masked(pseudo, kW, r0 + rowBytes, nky, rowBytes, -padW, w, vninf));
+      if (rows == 2) {
         for (; ox + 4 <= vEnd; ox += 4) {
           let r = r0 + (<usize>ox << 2);
-          let m0 = rowMax(pseudo, kW, r, vninf);
+          let m0 = rowMax(pseudo, form, kW, r, vninf);
           r += rowBytes;
-          let m1 = rowMax(pseudo, kW, r, vninf);
+          let m1 = rowMax(pseudo, form, kW, r, vninf);
           m0 = vmax(pseudo, m0, m1);
           for (let ky = 2; ky < kH; ky++) {
             r += rowBytes;
-            const rm = rowMax(pseudo, kW, r, vninf);
+            const rm = rowMax(pseudo, form, kW, r, vninf);
             m0 = vmax(pseudo, m0, rm);
             m1 = vmax(pseudo, m1, rm);
           }
-          m1 = vmax(pseudo, m1, rowMax(pseudo, kW, r + rowBytes, vninf));
+          m1 = vmax(pseudo, m1, rowMax(pseudo, form, kW, r + rowBytes, vninf));
           v128.store(yrow + (<usize>ox << 2), m0);
-          v128.store(y1 + (<usize>ox << 2), m1);
+          v128.store(yrow + ldy + (<usize>ox << 2), m1);
         }
-        while (ox < outW) {
-          const o4 = min(ox, outW - 4);
-          v128.store(yrow + (<usize>o4 << 2), masked(pseudo, kW, r0 + (<usize>o4 << 2), nky, rowBytes, o4 - padW, w, vninf));
-          v128.store(y1 + (<usize>o4 << 2), masked(pseudo, kW, r0 + rowBytes + (<usize>o4 << 2), nky, rowBytes, o4 - padW, w, vninf));
-          ox = o4 + 4;
+      } else {
+        for (; ox + 4 <= vEnd; ox += 4) {
+          v128.store(yrow + (<usize>ox << 2), window(pseudo, form, kW, r0 + (<usize>ox << 2), nky, rowBytes, vninf));
         }
-        yrow += <usize>outW << 3;
-        oy++;
-        continue;
-      }
-      for (; ox + 4 <= vEnd; ox += 4) {
-        v128.store(yrow + (<usize>ox << 2), window(pseudo, kW, r0 + (<usize>ox << 2), nky, rowBytes, vninf));
       }
       // the rest (windows passing column w − 1, a last 1–3): masked steps, the last moved back to
       // end at outW (the lanes it computes again: the same bits)
       while (ox < outW) {
         const o4 = min(ox, outW - 4);
-        v128.store(yrow + (<usize>o4 << 2), masked(pseudo, kW, r0 + (<usize>o4 << 2), nky, rowBytes, o4 - padW, w, vninf));
+        for (let t = 0; t < rows; t++) {
+          const p = r0 + <usize>t * rowBytes + (<usize>o4 << 2);
+          v128.store(yrow + <usize>t * ldy + (<usize>o4 << 2), masked(pseudo, form, kW, p, nky, rowBytes, o4 - padW, w, vninf));
+        }
         ox = o4 + 4;
       }
     }
-    yrow += <usize>outW << 2;
+    yrow += <usize>rows * ldy;
+    oy += rows;
   }
 }
 
@@ -153,17 +151,17 @@ function pool(
  */
 // @ts-ignore: decorator
 @inline
-function masked(pseudo: bool, kW: i32, p: usize, nky: i32, rowBytes: usize, col0: i32, w: i32, vninf: v128): v128 {
+function masked(pseudo: bool, form: i32, kW: i32, p: usize, nky: i32, rowBytes: usize, col0: i32, w: i32, vninf: v128): v128 {
   const lane = i32x4(0, 1, 2, 3);
   const vw = i32x4.splat(w);
   let m = vninf;
   let r = p;
   for (let ky = 0; ky < nky; ky++) {
     let rm: v128;
-    if (kW == 3) {
+    if (form == 3) {
       rm = vmax(pseudo, vmax(pseudo, tap(r, 0, col0, w, lane, vw, vninf), tap(r, 1, col0, w, lane, vw, vninf)),
         tap(r, 2, col0, w, lane, vw, vninf));
-    } else if (kW == 5) {
+    } else if (form == 5) {
       rm = vmax(pseudo, vmax(pseudo, tap(r, 0, col0, w, lane, vw, vninf), tap(r, 1, col0, w, lane, vw, vninf)),
         tap(r, 2, col0, w, lane, vw, vninf));
       rm = vmax(pseudo, vmax(pseudo, rm, tap(r, 3, col0, w, lane, vw, vninf)), tap(r, 4, col0, w, lane, vw, vninf));
@@ -196,11 +194,11 @@ function tap(r: usize, kx: i32, col0: i32, w: i32, lane: v128, vw: v128, vninf: 
  */
 // @ts-ignore: decorator
 @inline
-function window(pseudo: bool, kW: i32, p: usize, nky: i32, rowBytes: usize, vninf: v128): v128 {
-  let m = rowMax(pseudo, kW, p, vninf);
+function window(pseudo: bool, form: i32, kW: i32, p: usize, nky: i32, rowBytes: usize, vninf: v128): v128 {
+  let m = rowMax(pseudo, form, kW, p, vninf);
   let r = p + rowBytes;
   for (let ky = 1; ky < nky; ky++) {
-    m = vmax(pseudo, m, rowMax(pseudo, kW, r, vninf));
+    m = vmax(pseudo, m, rowMax(pseudo, form, kW, r, vninf));
     r += rowBytes;
   }
   return m;
@@ -209,9 +207,9 @@ function window(pseudo: bool, kW: i32, p: usize, nky: i32, rowBytes: usize, vnin
 /** Max over kW adjacent columns of 4 outputs at p, in order. */
 // @ts-ignore: decorator
 @inline
-function rowMax(pseudo: bool, kW: i32, r: usize, vninf: v128): v128 {
-  if (kW == 3) return vmax(pseudo, vmax(pseudo, v128.load(r), v128.load(r, 4)), v128.load(r, 8));
-  if (kW == 5) {
+function rowMax(pseudo: bool, form: i32, kW: i32, r: usize, vninf: v128): v128 {
+  if (form == 3) return vmax(pseudo, vmax(pseudo, v128.load(r), v128.load(r, 4)), v128.load(r, 8));
+  if (form == 5) {
     return vmax(pseudo, vmax(pseudo, vmax(pseudo, vmax(pseudo, v128.load(r), v128.load(r, 4)), v128.load(r, 8)),
       v128.load(r, 12)), v128.load(r, 16));
   }

@@ -271,7 +271,7 @@ export const MAX_POOL_CASES: PoolCase[] = [
   // stride 1 (GoogLeNet's 3×3 / 1, SPP's 5×5 / 1): f32_maxpool_s1, in place — 4-output steps with
   // a step moved back over the last 1–3, padding along one axis or both, the first step's lanes
   // left of the input (padding 1 and 2), outputs too few for a step, windows 2, 3, 4, 5 and 7 wide,
-  // a kernel larger than the input
+  // a kernel larger than the input, windows one row high (no two-row steps) and one column wide
   { x: [1, 3, 11, 21], k: 3, s: 1, p: 1 },
   { x: [1, 2, 13, 13], k: 5, s: 1, p: 2 },
   { x: [1, 2, 6, 3], k: 3, s: 1 },
@@ -281,6 +281,8 @@ export const MAX_POOL_CASES: PoolCase[] = [
   { x: [1, 2, 10, 19], k: 4, s: 1, p: 2 },
   { x: [1, 2, 5, 12], k: 5, s: 1 },
   { x: [1, 1, 4, 4], k: 7, s: 1, p: 3 },
+  { x: [1, 2, 3, 9], k: [1, 3], s: 1 },
+  { x: [1, 2, 4, 9], k: [2, 1], s: 1, p: [1, 0] },
 ];
 
 export const AVG_POOL_CASES: PoolCase[] = [
