@@ -15,7 +15,8 @@
  * 64 × 56², 256 × 14², both builds; 5×5 / 1 0.78–0.82×).
  * Against f32_maxpool over its padded copy (resident, same process, relaxed and simd,
  * `bench/ab-builds.mjs <old> <new> --op maxpool --k 3|5 --stride 1`): 3×3 / 1 (padding 1)
- * 0.41–0.76× the time on 64 × 56², 192 × 28², 256 × 14², 384 × 10²; 5×5 / 1 (padding 2)
+ * 0.44–0.63× the time on 64 × 56², 192 × 28², 256 × 14², 384 × 10² (0.41–0.76× before the
+ * repeated-tap edges of masked(): those alone 0.85–0.93×); 5×5 / 1 (padding 2)
  * 0.38–0.50× on 64 × 56², 256 × 20². The edge steps' code is shared by both row forms (a loop
  * over the 1–2 rows) and the general window widths share one form with the NaN planes: with
  * every form and call site inlined apart, 0.80–0.92× this time, but f32_maxpool_s1 was 13 000
@@ -156,6 +157,24 @@ function masked(pseudo: bool, form: i32, kW: i32, p: usize, nky: i32, rowBytes: 
   const vw = i32x4.splat(w);
   let m = vninf;
   let r = p;
+  if (form == 3 && w >= 5 && (col0 == -1 || col0 == w - 5)) {
+    // a 3-wide window with padding 1: the first step's column −1 (lane 0 of tap 0) and the last
+    // step's column w (lane 3 of tap 2) are the only taps outside the input; each reads instead
+    // its row's next or previous tap of the same output (column 0, column w − 1) — a repeated
+    // value, so the same maximum and, of equal values, the same first one
+    const left = col0 == -1;
+    for (let ky = 0; ky < nky; ky++) {
+      let a = v128.load(r);
+      const b = v128.load(r, 4);
+      let c = v128.load(r, 8);
+      if (left) a = v128.shuffle<f32>(b, a, 0, 5, 6, 7);
+      else c = v128.shuffle<f32>(c, b, 0, 1, 2, 7);
+      const rm = vmax(pseudo, vmax(pseudo, a, b), c);
+      m = ky == 0 ? rm : vmax(pseudo, m, rm);
+      r += rowBytes;
+    }
+    return m;
+  }
   for (let ky = 0; ky < nky; ky++) {
     let rm: v128;
     if (form == 3) {
