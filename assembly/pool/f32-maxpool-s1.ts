@@ -12,11 +12,12 @@
  * took 1.03–1.12× the padded copy's time).
  * Two output rows whose windows lie in the input are computed together, the maxima of their
  * kH − 1 shared rows once (against one row at a time: 0.69–0.99× the time, 3×3 / 1 on 192 × 28²,
- * 64 × 56², 256 × 14², both builds; 5×5 / 1 0.78–0.82×).
+ * 64 × 56², 256 × 14², both builds; 5×5 / 1 0.78–0.82×); with 3×3 windows four rows, 6 row
+ * maxima for 4 output rows (against two: 0.81–0.92×, also on 384 × 10²).
  * Against f32_maxpool over its padded copy (resident, same process, relaxed and simd,
  * `bench/ab-builds.mjs <old> <new> --op maxpool --k 3|5 --stride 1`): 3×3 / 1 (padding 1)
- * 0.44–0.63× the time on 64 × 56², 192 × 28², 256 × 14², 384 × 10² (0.41–0.76× before the
- * repeated-tap edges of masked(): those alone 0.85–0.93×); 5×5 / 1 (padding 2)
+ * 0.33–0.54× the time on 64 × 56², 192 × 28², 256 × 14², 384 × 10² (the repeated-tap edges of
+ * masked() alone: 0.85–0.93×); 5×5 / 1 (padding 2)
  * 0.38–0.50× on 64 × 56², 256 × 20². The edge steps' code is shared by both row forms (a loop
  * over the 1–2 rows) and the general window widths share one form with the NaN planes: with
  * every form and call site inlined apart, 0.80–0.92× this time, but f32_maxpool_s1 was 13 000
@@ -96,7 +97,9 @@ function pool(
     const r0 = plane + <usize>(iy + ky0) * rowBytes - (<usize>padW << 2);
     // two output rows whose windows lie in the input: their kH − 1 ≥ 1 shared rows' maxima
     // computed once (row oy: input rows 0 … kH − 1 from r0, row oy + 1: rows 1 … kH)
-    const rows = outW > 4 && kH > 1 && nky == kH && oy + 1 < outH && iy + kH < h ? 2 : 1;
+    let rows = outW > 4 && kH > 1 && nky == kH && oy + 1 < outH && iy + kH < h ? 2 : 1;
+    // four, for 3×3 windows: 6 row maxima for 4 output rows instead of 8
+    if (form == 3 && kH == 3 && rows == 2 && oy + 3 < outH && iy + 5 < h) rows = 4;
     if (outW <= 4) {
       storeLanes(yrow, masked(pseudo, form, kW, r0, nky, rowBytes, -padW, w, vninf), outW);
     } else {
@@ -107,7 +110,22 @@ function pool(
         }
         ox = 4;
       }
-      if (rows == 2) {
+      if (form == 3 && rows == 4) {
+        const ldr = rowBytes;
+        for (; ox + 4 <= vEnd; ox += 4) {
+          const r = r0 + (<usize>ox << 2);
+          const a0 = rowMax(pseudo, 3, 3, r, vninf);
+          const a1 = rowMax(pseudo, 3, 3, r + ldr, vninf);
+          const a2 = rowMax(pseudo, 3, 3, r + 2 * ldr, vninf);
+          const a3 = rowMax(pseudo, 3, 3, r + 3 * ldr, vninf);
+          v128.store(yrow + (<usize>ox << 2), vmax(pseudo, vmax(pseudo, a0, a1), a2));
+          v128.store(yrow + ldy + (<usize>ox << 2), vmax(pseudo, vmax(pseudo, a1, a2), a3));
+          const a4 = rowMax(pseudo, 3, 3, r + 4 * ldr, vninf);
+          v128.store(yrow + 2 * ldy + (<usize>ox << 2), vmax(pseudo, vmax(pseudo, a2, a3), a4));
+          const a5 = rowMax(pseudo, 3, 3, r + 5 * ldr, vninf);
+          v128.store(yrow + 3 * ldy + (<usize>ox << 2), vmax(pseudo, vmax(pseudo, a3, a4), a5));
+        }
+      } else if (rows == 2) {
         for (; ox + 4 <= vEnd; ox += 4) {
           let r = r0 + (<usize>ox << 2);
           let m0 = rowMax(pseudo, form, kW, r, vninf);
