@@ -35,6 +35,7 @@
  * `buf`: this call's scratch (f32_dwconv_3x3s2_scratch(w) floats), set up here.
  * Only output channels [ocBegin, ocEnd) are computed (threads split here).
  */
+import { rowAt } from '../util/row-at';
 import { fma, clampIf, hasActivation, storeLanes, storeLanes8, activates, WithActivation, NoActivation } from '../simd';
 
 /**
@@ -137,13 +138,6 @@ function dwconv3x3s2<T>(
  * 32 against 16: 96×112² 1.04–1.09× (relaxed, resident, same-process A/B).
  */
 const BAND: i32 = 16;
-
-/** The input row r, or the zero row when r lies outside [0, h). */
-// @ts-ignore: decorator
-@inline
-function rowAt(plane: usize, r: i32, h: i32, rowBytes: usize, zero: usize): usize {
-  return <u32>r < <u32>h ? plane + <usize>r * rowBytes : zero;
-}
 
 /**
  * Whether the step of outputs ox0 … ox0+7 needs masked loads: a stored output's window reaches

@@ -27,6 +27,8 @@
  * row's last needed column). Planes [cBegin, cEnd).
  */
 
+import { rowAt } from '../util/row-at';
+
 /** Floats of the zero row an input of width w needs: column −1 … w + 2, rounded up. */
 export function f32_avgpool_3x3_zero_floats(w: i32): i32 {
   return w + 8;
@@ -93,13 +95,6 @@ function avgpool3x3(
       yrow += <usize>outW << 2;
     }
   }
-}
-
-/** The input row r, or the zero row when r lies outside [0, h). */
-// @ts-ignore: decorator
-@inline
-function rowAt(plane: usize, r: i32, h: i32, rowBytes: usize, zrow: usize): usize {
-  return <u32>r < <u32>h ? plane + <usize>r * rowBytes : zrow;
 }
 
 /**
