@@ -11,17 +11,10 @@
 // the benchmark's "tensor in" condition, which also times the copy out of wasm memory.
 //
 // e.g. the build of an older commit: git worktree add /tmp/old <rev> && (cd /tmp/old && npm ci && npm run build)
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
-import { alternate, flag as argFlag, ints, sameBits } from './ab.mjs';
+import { alternate, flag as argFlag, ints, sameBits, twoBuilds } from './ab.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, dflt) => argFlag(args, name, dflt);
-const paths = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
-if (paths.length !== 2) {
-  console.error('usage: bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js> [--op dw|maxpool|avgpool] [--shapes CxH,…] [--stride 2] [--k 3] [--pad k/2] [--isa relaxed|simd] [--rounds 31] [--out tensor|array] [--act none|relu|relu6]');
-  process.exit(2);
-}
 const op = flag('--op', 'dw');
 const stride = Number(flag('--stride', '2'));
 const k = Number(flag('--k', '3'));
@@ -33,8 +26,7 @@ const outMode = flag('--out', 'tensor');
 const activation = flag('--act', 'none');
 if (outMode !== 'tensor' && outMode !== 'array') throw new Error(`--out: expected tensor or array, got ${outMode}`);
 const shapes = flag('--shapes', op === 'dw' ? '96x112,144x56,32x112' : '64x112,64x56').split(',').map((s) => s.split('x').map(Number));
-const [A, B] = await Promise.all(paths.map((p) => import(pathToFileURL(resolve(p)).href)));
-const engines = await Promise.all([A, B].map((m) => m.load({ isa, threads: 1 })));
+const { paths, engines } = await twoBuilds(args, 'bench/ab-builds.mjs <a/dist/index.js> <b/dist/index.js> [--op dw|maxpool|avgpool] [--shapes CxH,…] [--stride 2] [--k 3] [--pad k/2] [--isa relaxed|simd] [--rounds 31] [--out tensor|array] [--act none|relu|relu6]', isa);
 
 console.log(`A = ${paths[0]}, B = ${paths[1]}; ${isa}, one thread, ${outMode === 'tensor' ? 'resident tensors' : 'engine tensor in, fresh array out'}, ${rounds} interleaved rounds`);
 for (const [C, H] of shapes) {
