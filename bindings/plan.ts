@@ -174,8 +174,8 @@ export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm, fini
  * Target bytes of one K×nc panel of B for the GEMM drivers (128 KiB – 512 KiB measured alike).
  * The panel holds all K rows: split along K as well (parts of whole channels, the later ones
  * accumulating into Y), it ran 0.85–1.16× the time with parts of ≤ 1024 rows, 0.96–1.21× with
- * ≤ 512, 1.01–1.40× with ≤ 256 (K = 768–4608, relaxed, resident, same process, 3 Dec; README
- * "Where a target is missed" lists them), so it is not.
+ * ≤ 512, 1.01–1.40× with ≤ 256 (K = 768–4608, relaxed, resident, same process, 3 Dec;
+ * docs/performance-notes.md lists them), so it is not.
  */
 const PANEL_BYTES = 256 * 1024;
 
