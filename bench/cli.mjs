@@ -199,12 +199,24 @@ async function main(a) {
   console.log(report.renderConsole(report.summaryTable(results)));
   if (overhead.length) console.log(`\n${report.renderConsole(report.overheadTable(overhead))}`);
   console.log(`\n${report.renderConsole(report.sizesTable(sizes))}`);
+  // issue #3's targets: they need every layer of the full suite, both builds and XNNPACK
+  let targets = null;
+  if (a.suite === 'full' && !a.filter && a.rounds > 0 && a.builds.length === 2 && engines.builds.every((b) => b.engine) && peers.some((p) => p.id === 'tfjs' && p.peer)) {
+    const { targetsTable } = await import('./targets-table.mjs');
+    try {
+      targets = targetsTable([{ ...run, tag: `T${date.slice(11, 16).replace(':', '')}Z` }]);
+      console.log(`\nIssue #3's targets (this run):\n${targets}`);
+    } catch (e) {
+      // an implementation the targets use was not timed (✗ or error: listed below)
+      console.log(`\nIssue #3's targets not computed: ${/** @type {Error} */ (e).message}`);
+    }
+  }
 
   if (a.write) {
     const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
     const partial = !!a.filter;
     const dir = a.out ?? (partial ? `${resultsDir}tmp` : resultsDir);
-    const written = report.writeResults(run, { dir, latestDir: partial || a.out ? null : resultsDir });
+    const written = report.writeResults(run, { dir, latestDir: partial || a.out ? null : resultsDir, targets });
     console.log(`\nwrote ${written.join(', ')}`);
   }
   const bad = results.flatMap(({ layer, impls }) => impls.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${layer.name} ${r.id}: ${r.status === 'fail' ? '✗' : 'error'} ${r.reason}`));

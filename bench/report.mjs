@@ -136,9 +136,10 @@ export function renderMarkdown({ head, rows }) {
 
 /**
  * @param {any} run  the whole result object (see cli.mjs)
+ * @param {string | null} [targets]  issue #3's targets for this run (targets-table.mjs), Markdown
  * @returns {string}
  */
-export function markdownReport(run) {
+export function markdownReport(run, targets = null) {
   const m = run.machine;
   const out = [];
   out.push(`# simdconv benchmark — ${run.suite} suite`, '');
@@ -155,6 +156,9 @@ export function markdownReport(run) {
   out.push('## Summary', '');
   out.push(renderMarkdown(summaryTable(run.layers)), '');
   out.push('"vs XNNPACK" > 1 means faster than TF.js wasm (XNNPACK) in this run: arrays and tensor-in rows against its op + `dataSync()`, resident rows against its op alone (output left in its heap; or its op + `dataSync()` if that was faster). "best" = fastest prepared simdconv variant over both builds and all forced algorithms, tensor-in and resident ones included; "auto" = what `prepareConv2d` picks by itself (`load()` uses the relaxed build when the runtime validates it) — on ordinary arrays (copied in and out inside the call), on an engine tensor input with a fresh output array (what the TF.js timing covers: resident input, `dataSync()` copy out), and on engine tensors in and out.', '');
+  if (targets) {
+    out.push('## Issue #3\'s targets', '', 'This run alone (`node bench/targets.mjs <this .json> <earlier runs …>` adds the range over several runs):', '', targets, '');
+  }
   if (run.overhead?.length) {
     out.push('## Per-call overhead (1→1 1×1 conv on 1×1×4×4)', '');
     out.push(renderMarkdown(overheadTable(run.overhead)), '');
@@ -196,14 +200,14 @@ export function sizesTable(rows) {
 
 /**
  * Writes <dir>/<suite>-<stamp>.{json,md} and, unless disabled, <resultsDir>/latest-<suite>.md.
- * @param {any} run @param {{ dir: string, latestDir: string | null }} where
+ * @param {any} run @param {{ dir: string, latestDir: string | null, targets?: string | null }} where
  * @returns {string[]} written paths
  */
-export function writeResults(run, { dir, latestDir }) {
+export function writeResults(run, { dir, latestDir, targets = null }) {
   mkdirSync(dir, { recursive: true });
   const stamp = run.date.replace(/:\d\d\.\d+Z$/, 'Z').replaceAll(':', '');
   const base = join(dir, `${run.suite}-${stamp}`);
-  const md = markdownReport(run);
+  const md = markdownReport(run, targets);
   const json = JSON.stringify(run, (k, v) => (k === 'samples' && Array.isArray(v) ? undefined : v), 2);
   writeFileSync(`${base}.json`, json + '\n');
   writeFileSync(`${base}.md`, md + '\n');
