@@ -13,7 +13,11 @@
  * Two output rows whose windows lie in the input are computed together, the maxima of their
  * kH − 1 shared rows once (against one row at a time: 0.69–0.99× the time, 3×3 / 1 on 192 × 28²,
  * 64 × 56², 256 × 14², both builds; 5×5 / 1 0.78–0.82×); with 3×3 windows four rows, 6 row
- * maxima for 4 output rows (against two: 0.81–0.92×, also on 384 × 10²).
+ * maxima for 4 output rows (against two: 0.81–0.92×, also on 384 × 10²), their first and last
+ * steps too when the padding is 1 (rows4 with the repeated-tap edges of masked(), instead of
+ * masked() once per output row, 3 row maxima each: 0.70–0.82× the time on 192 × 28², 64 × 56²,
+ * 256 × 14², 384 × 10², relaxed, resident; with the shared pair maxima of rows4 0.64–0.79×, simd
+ * too; the pairs alone 0.96–1.0×).
  * Against f32_maxpool over its padded copy (resident, same process, relaxed and simd,
  * `bench/ab-builds.mjs <old> <new> --op maxpool --k 3|5 --stride 1`): 3×3 / 1 (padding 1)
  * 0.33–0.54× the time on 64 × 56², 192 × 28², 256 × 14², 384 × 10² (the repeated-tap edges of
@@ -105,26 +109,25 @@ function pool(
       storeLanes(yrow, masked(pseudo, form, kW, r0, nky, rowBytes, -padW, w, vninf), outW);
     } else {
       let ox = 0;
+      // four-row steps at the edges of a 3-wide window with padding 1, as in masked()
+      const edges4 = rows == 4 && padW == 1 && w >= 5;
       if (padW > 0) {
-        for (let t = 0; t < rows; t++) {
-          v128.store(yrow + <usize>t * ldy, masked(pseudo, form, kW, r0 + <usize>t * rowBytes, nky, rowBytes, -padW, w, vninf));
+        if (edges4) {
+          rows4(pseudo, 1, r0, rowBytes, yrow, ldy);
+        } else {
+          for (let t = 0; t < rows; t++) {
+            v128.store(yrow + <usize>t * ldy, masked(pseudo, form, kW, r0 + <usize>t * rowBytes, nky, rowBytes, -padW, w, vninf));
+          }
         }
         ox = 4;
       }
       if (form == 3 && rows == 4) {
-        const ldr = rowBytes;
-        for (; ox + 4 <= vEnd; ox += 4) {
-          const r = r0 + (<usize>ox << 2);
-          const a0 = rowMax(pseudo, 3, 3, r, vninf);
-          const a1 = rowMax(pseudo, 3, 3, r + ldr, vninf);
-          const a2 = rowMax(pseudo, 3, 3, r + 2 * ldr, vninf);
-          const a3 = rowMax(pseudo, 3, 3, r + 3 * ldr, vninf);
-          v128.store(yrow + (<usize>ox << 2), vmax(pseudo, vmax(pseudo, a0, a1), a2));
-          v128.store(yrow + ldy + (<usize>ox << 2), vmax(pseudo, vmax(pseudo, a1, a2), a3));
-          const a4 = rowMax(pseudo, 3, 3, r + 4 * ldr, vninf);
-          v128.store(yrow + 2 * ldy + (<usize>ox << 2), vmax(pseudo, vmax(pseudo, a2, a3), a4));
-          const a5 = rowMax(pseudo, 3, 3, r + 5 * ldr, vninf);
-          v128.store(yrow + 3 * ldy + (<usize>ox << 2), vmax(pseudo, vmax(pseudo, a3, a4), a5));
+        for (; ox + 4 <= vEnd; ox += 4) rows4(pseudo, 0, r0 + (<usize>ox << 2), rowBytes, yrow + (<usize>ox << 2), ldy);
+        if (edges4 && ox < outW) {
+          // the last step, moved back to end at outW = w: its column w is the only one outside
+          const o4 = outW - 4;
+          rows4(pseudo, 2, r0 + (<usize>o4 << 2), rowBytes, yrow + (<usize>o4 << 2), ldy);
+          ox = outW;
         }
       } else if (rows == 2) {
         for (; ox + 4 <= vEnd; ox += 4) {
@@ -162,6 +165,41 @@ function pool(
     yrow += <usize>rows * ldy;
     oy += rows;
   }
+}
+
+/**
+ * Four output rows of 4 outputs of a 3×3 window (pseudo: a NaN-free plane), from the maxima of
+ * the 6 input rows at r: the rows shared by two outputs paired first — pmax keeps the first of
+ * equal values, so max(a0, max(a1, a2)) is max(max(a0, a1), a2) bit for bit. `edge` 1: the
+ * first step of a row with padding 1 (column −1), 2: the last (column w), as in masked().
+ */
+// @ts-ignore: decorator
+@inline
+function rows4(pseudo: bool, edge: i32, r: usize, ldr: usize, yt: usize, ldy: usize): void {
+  const a0 = rowMax3(pseudo, edge, r);
+  const a1 = rowMax3(pseudo, edge, r + ldr);
+  const a2 = rowMax3(pseudo, edge, r + 2 * ldr);
+  const p12 = vmax(pseudo, a1, a2);
+  v128.store(yt, vmax(pseudo, a0, p12));
+  const a3 = rowMax3(pseudo, edge, r + 3 * ldr);
+  v128.store(yt + ldy, vmax(pseudo, p12, a3));
+  const a4 = rowMax3(pseudo, edge, r + 4 * ldr);
+  const p34 = vmax(pseudo, a3, a4);
+  v128.store(yt + 2 * ldy, vmax(pseudo, a2, p34));
+  const a5 = rowMax3(pseudo, edge, r + 5 * ldr);
+  v128.store(yt + 3 * ldy, vmax(pseudo, p34, a5));
+}
+
+/** rowMax of a 3-wide window; `edge` 1 / 2: column −1 / w read as column 0 / w − 1 (masked()). */
+// @ts-ignore: decorator
+@inline
+function rowMax3(pseudo: bool, edge: i32, r: usize): v128 {
+  let a = v128.load(r);
+  const b = v128.load(r, 4);
+  let c = v128.load(r, 8);
+  if (edge == 1) a = v128.shuffle<f32>(b, a, 0, 5, 6, 7);
+  else if (edge == 2) c = v128.shuffle<f32>(c, b, 0, 1, 2, 7);
+  return vmax(pseudo, vmax(pseudo, a, b), c);
 }
 
 /**

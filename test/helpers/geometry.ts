@@ -283,6 +283,12 @@ export const MAX_POOL_CASES: PoolCase[] = [
   { x: [1, 1, 4, 4], k: 7, s: 1, p: 3 },
   { x: [1, 2, 3, 9], k: [1, 3], s: 1 },
   { x: [1, 2, 4, 9], k: [2, 1], s: 1, p: [1, 0] },
+  // 3×3 / 1 with padding 1 in four-row steps, their edge steps too: widths where the last step
+  // overlaps the first (5), meets it (8) or the plain steps (6, 7); heights leaving 1–3 rows
+  { x: [1, 2, 12, 5], k: 3, s: 1, p: 1 },
+  { x: [2, 1, 10, 8], k: 3, s: 1, p: 1 },
+  { x: [1, 2, 9, 6], k: 3, s: 1, p: 1 },
+  { x: [1, 1, 11, 7], k: 3, s: 1, p: 1 },
 ];
 
 export const AVG_POOL_CASES: PoolCase[] = [
