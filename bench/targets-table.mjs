@@ -61,7 +61,6 @@ export function targetsTable(runs) {
   /** "k of n runs" meeting ok(r), when several runs are given @param {(r: any) => boolean} ok */
   const runsMet = (ok) => (runs.length > 1 ? `; ${runs.filter(ok).length} of ${runs.length} runs` : '');
 
-
   // geometric mean ≥ 1.4× (relaxed)
   {
     const g = (/** @type {any} */ r, /** @type {string} */ place) => geomean(ratios(r, isBigConv, 'relaxed', place).map((e) => e.x));
@@ -145,7 +144,8 @@ export function targetsTable(runs) {
     const xnn = run.sizes.find((/** @type {any} */ s) => s.name.startsWith('TF.js'));
     rows.push(['load: small .wasm files', {
       this: `${sizes.map((/** @type {any} */ s) => `${s.name.replace(/^simdconv build\/simdconv\./, '')} ${kib(s.bytes)} (${kib(s.gzip)} gzip)`).join(', ')}; XNNPACK's ${kib(xnn.bytes)}`,
-      met: '✓',
+      // the issue asks for the bytes, not a limit
+      met: 'reported',
     }]);
   }
 
