@@ -371,6 +371,29 @@ forEachEngine((isa, engine) => {
       expectBitExact(y, ref.maxPool2d(x, { kernelSize: 2 }), 'NaN max 2×2/2');
     });
 
+    it(`maxPool2d at stride 1 finds a NaN wherever it lies [${isa}]`, async () => {
+      // f32_maxpool_s1 pools a plane with pmax (which keeps a NaN only as its first operand) when a
+      // scan finds no NaN in it, else with PyTorch's step: plane p holds one NaN at position p, so
+      // one call puts a NaN at every position (the scan's vector steps and scalar tail, every
+      // window position and edge step), among NaN-free planes
+      const e = await engine();
+      const geometries: [number, number, MaxPool2dOptions][] = [
+        [9, 11, { kernelSize: 3, stride: 1, padding: 1 }], [6, 13, { kernelSize: 3, stride: 1, padding: 1 }],
+        [7, 9, { kernelSize: 3, stride: 1 }], [8, 10, { kernelSize: 5, stride: 1, padding: 2 }],
+        [6, 9, { kernelSize: [2, 4], stride: 1, padding: [1, 2] }], [5, 12, { kernelSize: [3, 5], stride: 1, padding: [1, 2] }],
+        [4, 9, { kernelSize: [1, 3], stride: 1 }], [5, 7, { kernelSize: [2, 1], stride: 1, padding: [1, 0] }],
+        [4, 4, { kernelSize: 7, stride: 1, padding: 3 }], [6, 3, { kernelSize: 3, stride: 1 }],
+      ];
+      for (const [H, W, o] of geometries) {
+        const C = H * W + 2;
+        const x = tensor([1, C, H, W], 'normal', 79);
+        for (let p = 0; p < H * W; p++) x.data[p * H * W + p] = NaN;
+        const y = e.maxPool2d(x, o);
+        expect(e.lastCall!.algorithm, fmt(o)).toBe('maxpool-s1');
+        expectBitExact(y, ref.maxPool2d(x, o), `NaN at every position, ${H}×${W} ${fmt(o)}`);
+      }
+    });
+
     // Average pooling sums each window in the reference's order and divides once: exact in both tiers.
     const avgRuns = AVG_POOL_CASES.flatMap((c, i) => TIERS.map((tier) => [`${poolName('avgPool2d', c)} ${tier}`, c, tier, 8000 + i] as const));
     it.each(avgRuns)(`%s [${isa}]`, async (name, c, tier, seed) => {

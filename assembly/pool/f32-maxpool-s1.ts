@@ -28,7 +28,12 @@
  * lines of wat and each .wasm 89 KiB instead of 61 (masked steps in a function of their own:
  * 1.5–2.1× the time — V8 spills around the calls).
  * NaN: each plane is first scanned for a NaN (one load and two instructions per 4 inputs; its sum
- * instead, one add per 4 inputs in two chains, was no faster: 0.98–1.05×); a
+ * instead, one add per 4 inputs in two chains, was no faster: 0.98–1.05×; without a scan the
+ * kernel takes 0.82–0.88× the time, wrong on NaN). Not kept either: pmax keeps a NaN first
+ * operand, so with every fold starting from a real tap an input's NaN reaches the output whose
+ * window starts there — the sum of the outputs, plus a scan of the last rows and columns at which
+ * no window starts, would catch every NaN; it ran 0.94–1.15× this kernel's time (the sums alone,
+ * in the four-row steps only, 0.89–0.90×). A
  * plane without one is pooled with f32x4.pmax (one instruction on x86; it drops a NaN second
  * operand), a plane with one with firstMax, PyTorch's step (3 instructions).
  * Precondition: padW ≤ 8 — the masked steps read up to padW floats before a row and padW + 3 past
