@@ -195,7 +195,10 @@ function rows4(pseudo: bool, edge: i32, r: usize, ldr: usize, yt: usize, ldy: us
   v128.store(yt + 3 * ldy, vmax(pseudo, p34, a5));
 }
 
-/** rowMax of a 3-wide window; `edge` 1 / 2: column −1 / w read as column 0 / w − 1 (masked()). */
+/**
+ * rowMax of a 3-wide window; `edge` 1 / 2: column −1 / w read as column 0 / w − 1 (the
+ * repeated-tap edges of masked()), 0: none.
+ */
 // @ts-ignore: decorator
 @inline
 function rowMax3(pseudo: bool, edge: i32, r: usize): v128 {
@@ -224,14 +227,9 @@ function masked(pseudo: bool, form: i32, kW: i32, p: usize, nky: i32, rowBytes: 
     // step's column w (lane 3 of tap 2) are the only taps outside the input; each reads instead
     // its row's next or previous tap of the same output (column 0, column w − 1) — a repeated
     // value, so the same maximum and, of equal values, the same first one
-    const left = col0 == -1;
+    const edge = col0 == -1 ? 1 : 2;
     for (let ky = 0; ky < nky; ky++) {
-      let a = v128.load(r);
-      const b = v128.load(r, 4);
-      let c = v128.load(r, 8);
-      if (left) a = v128.shuffle<f32>(b, a, 0, 5, 6, 7);
-      else c = v128.shuffle<f32>(c, b, 0, 1, 2, 7);
-      const rm = vmax(pseudo, vmax(pseudo, a, b), c);
+      const rm = rowMax3(pseudo, edge, r);
       m = ky == 0 ? rm : vmax(pseudo, m, rm);
       r += rowBytes;
     }
@@ -289,7 +287,7 @@ function window(pseudo: bool, form: i32, kW: i32, p: usize, nky: i32, rowBytes: 
 // @ts-ignore: decorator
 @inline
 function rowMax(pseudo: bool, form: i32, kW: i32, r: usize, vninf: v128): v128 {
-  if (form == 3) return vmax(pseudo, vmax(pseudo, v128.load(r), v128.load(r, 4)), v128.load(r, 8));
+  if (form == 3) return rowMax3(pseudo, 0, r);
   if (form == 5) {
     return vmax(pseudo, vmax(pseudo, vmax(pseudo, vmax(pseudo, v128.load(r), v128.load(r, 4)), v128.load(r, 8)),
       v128.load(r, 12)), v128.load(r, 16));
