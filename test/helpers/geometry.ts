@@ -133,6 +133,12 @@ export const CONV2D_CASES: Conv2dCase[] = [
   { x: [2, 2, 6, 20], w: [4, 1, 3, 3], s: 2, p: 1, g: 2, act: 'relu6' },
   { x: [1, 2, 7, 22], w: [2, 1, 3, 3], s: 2, g: 2 },
   { x: [1, 2, 5, 11], w: [2, 1, 3, 3], s: 2, g: 2, act: 'relu' },
+  // … rows of fewer than 8 outputs, one strip each, on planes 'auto' keeps on the row form: the
+  // rows but a plane's last store whole vectors (7 and 5 wide; 4 wide exactly one), the last one
+  // only its outputs (batches, channel multiplier 2); odd heights end on the zero row
+  { x: [1, 3, 15, 14], w: [3, 1, 3, 3], s: 2, p: 1, g: 3 },
+  { x: [2, 2, 16, 10], w: [4, 1, 3, 3], s: 2, p: 1, g: 2, act: 'relu6' },
+  { x: [1, 2, 19, 8], w: [2, 1, 3, 3], s: 2, p: 1, g: 2, bias: false },
   // the depthwise 3×3 / 1 kernel (no padded copy): 4-row × 4-column steps (the first one at
   // column −1, plain ones, masked ones at the right edge), widths 1–9 and wide, heights not a
   // multiple of 4, padding 0 / 1 / asymmetric ([top, left, bottom, right]), multipliers, batches
