@@ -177,8 +177,8 @@ function maxpool3x3s2(
   const vEnd = min(outW, (w - 3 + padW) / 2 + 1);
   // two sums of everything loaded (pseudo only), each adding a pair of loads at a time: two
   // chains, so the adds do not wait on each other (against three chains of single loads, one
-  // vector register fewer: 0.96–1.02× the time, mostly ≈ 0.97, simd 0.98–1.03×; 64×112², 64×56², 256×14²,
-  // relaxed, resident, same-process A/B)
+  // vector register fewer: relaxed 0.96–1.02× the time, mostly ≈ 0.97, simd 0.98–1.03×;
+  // 64×112², 64×56², 256×14², resident, same-process A/B)
   let s0 = f32x4.splat(0);
   let s1 = s0;
   let oy = 0;
