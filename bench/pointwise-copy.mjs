@@ -1,7 +1,7 @@
 // 1×1 convolutions (stride 1, no padding) two ways, side by side in one process: the pointwise
 // GEMM reading the input in place (B's rows are the input planes, H·W floats apart) and the same
-// GEMM over copied panels (the im2col path, whose panel rows are 16-byte aligned and spread over
-// the cache's sets: bindings/plan.ts panelStride). Alternating interleaved rounds, engine tensors
+// GEMM over copied panels (the im2col path, whose panels are tile-major: each 8-column tile's
+// rows contiguous, assembly/conv/f32-im2col.ts). Alternating interleaved rounds, engine tensors
 // in and out, one thread; checks both give the same bits (integer data). The measurements behind
 // the rule in bindings/plan.ts (pointwiseCopies).
 //

@@ -8,7 +8,7 @@
  */
 import type { Heap } from './memory.js';
 import { Scratch } from './memory.js';
-import { autoWinograd, chooseConvKernel, depthwiseC4, isDepthwise, isWinograd, panelColumns, panelStride, type ConvKernel } from './plan.js';
+import { autoWinograd, chooseConvKernel, depthwiseC4, isDepthwise, isWinograd, panelColumns, type ConvKernel } from './plan.js';
 import { COST } from './threads/cost.js';
 import { DIRECT, DWCONV, DWCONV_3X3, GEMM, WINOGRAD, WINOGRAD_TMP_BYTES, type Job } from './threads/jobs.js';
 import type { KernelExports } from './wasm.js';
@@ -178,22 +178,22 @@ export class ConvLayer {
     const nt = threads(work, units);
     // one panel per thread; with one thread exactly the panel (as workspaceBytes reports, with the
     // K offsets below when there is a column tail)
-    const ldp = panelStride(nc);
-    const panel = kk * ldp * 4;
+    const panel = kk * nc * 4;
     const colBytes = nt > 1 ? Heap16(panel + 64) : panel;
     const col = im2col ? scratch.alloc(colBytes * nt, 'workspace', true) : 0;
-    // B row k at k·ldb bytes, for the kernel's pixel-by-pixel column tail (at most its NARROW
-    // columns of P % 8; panels and thread shares are multiples of 8 columns): f32_conv_offsets of
-    // kk 1×1 "channels". Set up whenever there is a tail, so no copy of NARROW lives here.
+    // B row k at k·ldb bytes (32 in the tile-major panel, 4·P in place), for the kernel's
+    // pixel-by-pixel column tail (at most its NARROW columns of P % 8; panels and thread shares
+    // are multiples of 8 columns): f32_conv_offsets of kk 1×1 "channels". Set up whenever there
+    // is a tail, so no copy of NARROW lives here.
     const offsets = P % 8 ? scratch.alloc(kk * 4, 'workspace', true) : 0;
-    if (offsets) this.k.f32_conv_offsets(offsets, kk, 1, 1, 1, 1, 1, 1, 0, im2col ? ldp : P);
+    if (offsets) this.k.f32_conv_offsets(offsets, kk, 1, 1, 1, 1, 1, 1, 0, im2col ? 8 : P);
     return {
       def: GEMM,
       nt,
       args: {
         im2col: im2col ? 1 : 0, x, imageBytes: p.C * p.H * p.W * 4, N: p.N, groups: p.groups, cPerGroup: p.cPerGroup,
         H: p.H, W: p.W, kH: p.kH, kW: p.kW, sH: p.sH, sW: p.sW, dH: p.dH, dW: p.dW, padTop: p.padTop, padLeft: p.padLeft,
-        outH: p.outH, outW: p.outW, packed, groupBytes: mb * (4 + 4 * kk) * 4, kPerGroup: p.kPerGroup, col, colBytes, nc, ldp,
+        outH: p.outH, outW: p.outW, packed, groupBytes: mb * (4 + 4 * kk) * 4, kPerGroup: p.kPerGroup, col, colBytes, nc,
         offsets, y, outImageBytes: p.K * P * 4, actMin: p.actMin, actMax: p.actMax, byChannels,
       },
     };

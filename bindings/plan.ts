@@ -186,19 +186,6 @@ export function panelColumns(k: number, p: number): number {
 }
 
 /**
- * Floats between the rows of a GEMM panel of nc columns (nc a multiple of 8): nc, or nc + 8 when
- * nc is a multiple of 32, whose rows (128·n bytes apart) would fall on a few of L1's 64 sets (64
- * bytes a line, 4096 bytes a way; 448 columns: 16 sets, 1024: one). A tile reads the same 8
- * columns of every row; on too few sets the rows evict each other before the next tile reads the
- * other half of their lines. Time padded / not (im2col, resident, same process, relaxed, 3 Dec):
- * 1×1 144→24 @64² (448 columns) 0.83×, 1×1 64→64 @32² (1024) 0.90×, 3×3 16→32 @64² 0.96×;
- * 1×1 144→24 @56², 1×1 128→128 @16², 3×3 64→64 @56², 3×3 32→64 @32² 0.99–1.01×.
- */
-export function panelStride(nc: number): number {
-  return nc % 32 === 0 ? nc + 8 : nc;
-}
-
-/**
  * Whether 'auto' computes a pointwise layer (1×1, stride 1, unpadded; k = input channels per
  * group, p = pixels) by im2col + GEMM — its panels copied from the input, one run per channel —
  * instead of the pointwise GEMM reading the input in place, whose B rows are the input planes, p
@@ -210,7 +197,8 @@ export function panelStride(nc: number): number {
  *   reads the other half of their lines;
  * - not 16-byte aligned (p % 4 ≠ 0: 7 × 7, 9 × 9), which costs only with a long reduction
  *   (k ≥ UNALIGNED_MIN_K).
- * The copied panel's rows are aligned and spread (panelStride). At most one tile (p < 8) stays in
+ * The copied panel is tile-major (f32_im2col): a tile's K rows of 8 floats lie in one run. At
+ * most one tile (p < 8) stays in
  * place. Time copied / in place (`node --experimental-wasm-relaxed-simd
  * bench/pointwise-copy.mjs`, resident, same process, relaxed, 3 Dec), copied by this rule: 7 × 7
  * (MobileNetV2's 160→960, 576→160, 960→160, 960→320, 320→1280; ResNet-50's 2048→512, 512→2048)

@@ -18,10 +18,10 @@ export interface KernelExports {
     hp: number, sW: number, wq: number, value: number, dst: number, cBegin: number, cEnd: number): void;
   f32_im2col(x: number, c: number, h: number, w: number, kH: number, kW: number, sH: number, sW: number,
     dH: number, dW: number, padTop: number, padLeft: number, outW: number, p0: number, ncols: number,
-    dst: number, ldd: number): void;
+    dst: number, rowBytes: number, tileBytes: number): void;
   f32_conv2d_gemm(im2col: number, x: number, c: number, h: number, w: number, kH: number, kW: number,
     sH: number, sW: number, dH: number, dW: number, padTop: number, padLeft: number, outH: number, outW: number,
-    packed: number, m: number, col: number, nc: number, ldp: number, offsets: number, y: number, actMin: number,
+    packed: number, m: number, col: number, nc: number, offsets: number, y: number, actMin: number,
     actMax: number, pBegin: number, pEnd: number): void;
   f32_conv2d_direct(xp: number, rowStride: number, sH: number, k: number, offsets: number, packed: number,
     m: number, outH: number, outW: number, y: number, actMin: number, actMax: number, oyBegin: number, oyEnd: number): void;

@@ -109,7 +109,7 @@ export const GEMM = define({
   id: 2,
   name: 'gemm',
   fields: ['im2col', 'x', 'imageBytes', 'N', 'groups', 'cPerGroup', 'H', 'W', 'kH', 'kW', 'sH', 'sW', 'dH', 'dW',
-    'padTop', 'padLeft', 'outH', 'outW', 'packed', 'groupBytes', 'kPerGroup', 'col', 'colBytes', 'nc', 'ldp', 'offsets', 'y',
+    'padTop', 'padLeft', 'outH', 'outW', 'packed', 'groupBytes', 'kPerGroup', 'col', 'colBytes', 'nc', 'offsets', 'y',
     'outImageBytes', 'actMin', 'actMax', 'byChannels'],
   run(k, a, tid, nt) {
     const P = a.outH * a.outW;
@@ -120,7 +120,7 @@ export const GEMM = define({
       const g = s - n * a.groups;
       k.f32_conv2d_gemm(a.im2col, a.x + n * a.imageBytes + g * groupIn, a.cPerGroup, a.H, a.W, a.kH, a.kW, a.sH, a.sW,
         a.dH, a.dW, a.padTop, a.padLeft, a.outH, a.outW, packed + g * a.groupBytes, m, a.col + tid * a.colBytes, a.nc,
-        a.ldp, a.offsets, a.y + n * a.outImageBytes + g * groupOut + yOffset, a.actMin, a.actMax, p0, p1);
+        a.offsets, a.y + n * a.outImageBytes + g * groupOut + yOffset, a.actMin, a.actMax, p0, p1);
     };
     if (a.byChannels) {
       const mb = Math.ceil(a.kPerGroup / 4);
@@ -334,7 +334,7 @@ export const IM2COL = define({
       const p0 = lo * 8;
       const p1 = Math.min(a.cols, hi * 8);
       k.f32_im2col(a.x + n * a.imageBytes, a.C, a.H, a.W, a.kH, a.kW, a.sH, a.sW, a.dH, a.dW, a.padTop, a.padLeft, a.outW,
-        p0, p1 - p0, a.y + n * a.outImageBytes + p0 * 4, a.cols);
+        p0, p1 - p0, a.y + n * a.outImageBytes + p0 * 4, a.cols * 4, 32);
     });
   },
 });

@@ -216,9 +216,9 @@ export const CONV2D_CASES: Conv2dCase[] = [
 /**
  * Pointwise layers, run in place and over copied panels (bindings/plan.ts pointwiseCopies):
  * partial 4-row blocks, partial 8-column tiles (5 and 7 columns), a pixel-by-pixel column tail
- * (49 = 6·8 + 1, 81 = 10·8 + 1), groups, a batch, one pixel; a 32 × 32 plane whose panel rows
- * are padded (1024 columns → 1032 floats apart: panelStride), and 25 × 41 with K = 256: four such
- * panels of 256 columns (264 floats apart) and a fifth of one column, run pixel by pixel; a
+ * (49 = 6·8 + 1, 81 = 10·8 + 1), groups, a batch, one pixel; a 32 × 32 plane (one panel of
+ * 1024 columns), and 25 × 41 with K = 256: four panels of 256 columns and a fifth of one column,
+ * run pixel by pixel; a
  * 10 × 10 plane the rule keeps in place.
  */
 export const POINTWISE_CASES: Conv2dCase[] = [
