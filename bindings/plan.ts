@@ -24,9 +24,10 @@
  *   (256→512 @14² 2.65 vs 2.52 / 4.35 vs 4.28; 512→512 @8² 2.23 vs 2.02 / 2.52 vs 2.18).
  * - 1×1, stride 1, no padding: the pointwise GEMM, which reads the input in place
  *   (1×1 144→24 @56²: 44.7 GFLOP/s vs 40.1 im2col, 40.4 direct, relaxed build, while im2col
- *   still copied a 1×1 panel row by row) — except where its rows sit badly in the cache
- *   (pointwiseCopies): then im2col + GEMM, the same GEMM over copied panels. (144→24 @56² is
- *   such a layer, K = 144 rows on 16 sets; with the one-run copy the two tie there, 1.00×.)
+ *   still copied a 1×1 panel row by row) — except where its rows sit badly in the cache, or
+ *   K·M ≥ 32768 (pointwiseCopies): then im2col + GEMM, the same GEMM over copied, tile-major
+ *   panels. (144→24 @56² is such a layer, K = 144 rows on 16 sets; with the one-run copy the
+ *   two tie there, 1.00×.)
  * - other 1×1 (strided): im2col + GEMM (1×1 s2 64→128 @56²: 40.1 vs direct 30.7).
  * - kernels of at most 3×3 taps with a long reduction K = Cg·kH·kW ≥ 512, where the direct
  *   kernel's tiles (8 pixels of one output row) would leave more than 8 % of their lanes idle
@@ -162,7 +163,7 @@ export function chooseConvKernel(p: Conv2dParams, requested: ConvAlgorithm, fini
   if (requested !== 'auto' && requested !== 'winograd') return requested;
   if (isDepthwise(p)) return 'depthwise';
   if (finite && (requested === 'winograd' ? isWinograd(p) : autoWinograd(p))) return 'winograd';
-  if (isPointwise(p)) return pointwiseCopies(p.cPerGroup, p.outH * p.outW) ? 'im2col' : 'pointwise';
+  if (isPointwise(p)) return pointwiseCopies(p.cPerGroup, p.outH * p.outW, p.kPerGroup) ? 'im2col' : 'pointwise';
   if (p.kH === 1 && p.kW === 1) return 'im2col';
   const taps = p.kH * p.kW;
   const rowUse = p.outW / (8 * Math.ceil(p.outW / 8));
@@ -186,10 +187,11 @@ export function panelColumns(k: number, p: number): number {
 }
 
 /**
- * Whether 'auto' computes a pointwise layer (1×1, stride 1, unpadded; k = input channels per
- * group, p = pixels) by im2col + GEMM — its panels copied from the input, one run per channel —
- * instead of the pointwise GEMM reading the input in place, whose B rows are the input planes, p
- * floats apart. A tile reads 8 columns (32 bytes) of each of the k rows; in place those rows can
+ * Whether 'auto' computes a pointwise layer (1×1, stride 1, unpadded; k = input channels and m =
+ * output channels per group, p = pixels) by im2col + GEMM — its panels copied from the input, one
+ * run per channel — instead of the pointwise GEMM reading the input in place, whose B rows are
+ * the input planes, p floats apart: wherever k·m ≥ COPY_MIN_KM, and below that where the rows
+ * sit badly. A tile reads 8 columns (32 bytes) of each of the k rows; in place those rows can
  * sit badly in L1 (64 sets of 8 lines, the set given by the address mod 4096):
  * - on too few sets (rowsCrowdASet): planes of 32², 64², 128² pixels put every row on one set,
  *   48² on four, 31 × 33 (4092 bytes a row) drifts one set per 16 rows; when more of a tile's
@@ -200,7 +202,8 @@ export function panelColumns(k: number, p: number): number {
  * The copied panel is tile-major (f32_im2col): a tile's K rows of 8 floats lie in one run. At
  * most one tile (p < 8) stays in
  * place. Time copied / in place (`node --experimental-wasm-relaxed-simd
- * bench/pointwise-copy.mjs`, resident, same process, relaxed, 3 Dec), copied by this rule: 7 × 7
+ * bench/pointwise-copy.mjs`, resident, same process, relaxed, 3 Dec, row-major panels), copied
+ * by these two conditions: 7 × 7
  * (MobileNetV2's 160→960, 576→160, 960→160, 960→320, 320→1280; ResNet-50's 2048→512, 512→2048)
  * 0.81–0.99 (0.91–0.94 on MobileNetV2's last three); 6², 8², 4² with 256–2048 channels 0.90–0.97;
  * 64→128 @64² 0.60, 144→24 @64² 0.65, 16→32 @64² 0.76, 32→32 @128² 0.62, 64→64, 32→32, 16→16
@@ -217,12 +220,27 @@ export function panelColumns(k: number, p: number): number {
  * 1.08). With 2 threads (each copies its own panel) 0.62–0.90 on 320→1280 @7² and 144→24 @64²,
  * 0.80–1.08 on 960→160 @7², 64→64 @32², 144→24 @56² (noisier: the second vCPU is shared). Before
  * this rule the ≤ 64-pixel layers took K in parts of ~100 rows kept in L1 (in place; 0.79–1.17×
- * whole K): the copy beat that too, so the parts are gone.
+ * whole K): the copy beat that too, so the parts are gone. Of the layers kept in place above,
+ * those with k·m ≥ COPY_MIN_KM are copied now (measured again on tile-major panels there).
  */
-export function pointwiseCopies(k: number, p: number): boolean {
+export function pointwiseCopies(k: number, p: number, m: number): boolean {
   if (p < 8) return false;
-  return rowsCrowdASet(4 * p, k) || (p % 4 !== 0 && k >= UNALIGNED_MIN_K);
+  return k * m >= COPY_MIN_KM || rowsCrowdASet(4 * p, k) || (p % 4 !== 0 && k >= UNALIGNED_MIN_K);
 }
+
+/**
+ * Smallest K·M (input × output channels per group) at which the copy pays wherever the rows sit,
+ * since the panels became tile-major (20884c3): the copy costs K·P, the GEMM K·M·P, and in place
+ * a tile's K rows are K lines of L1 where the panel's are one run. Copied / in place (`node
+ * --experimental-wasm-relaxed-simd bench/pointwise-copy.mjs [--isa simd]`, two runs of 15 rounds
+ * each, relaxed and simd, 3 Dec 13:20 UTC): at or above the line 96→576 @14² 0.83–0.97, 256→512
+ * @14² 0.88–0.99, 128→512 @28² 0.82–1.00 (0.85–0.93 in three more), 512→128 @28² 0.81–0.96,
+ * 256→1024 @14² 0.88–1.02, 128→256 @7² 0.93–1.01, 320→1280 @10² 0.83–0.97, 160→960 @10²
+ * 0.94–1.07; below it, kept in place: 64→256 @7² 1.00–1.05, 128→128 @9² 0.97–1.18, @8²
+ * 0.97–1.02, 64→384 and 384→64 @14² 0.88–1.08, 192→64 @14² 0.93–1.06 — and 64→256 @56², where
+ * the copy won (0.85–0.96), the line's one miss.
+ */
+const COPY_MIN_KM = 32768;
 
 /** Shortest reduction at which unaligned rows alone make the copy pay (7 × 7: 160→960 0.98, 128→256 1.02). */
 const UNALIGNED_MIN_K = 160;

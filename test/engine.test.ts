@@ -159,20 +159,24 @@ forEachEngine((isa, engine) => {
       }
     });
 
-    it(`copies where rows crowd a cache set, or are unaligned with a long reduction [${isa}]`, () => {
-      expect(pointwiseCopies(160, 49)).toBe(true); // 7 × 7: rows of 49 floats, not 16-byte aligned
-      expect(pointwiseCopies(159, 49)).toBe(false);
-      expect(pointwiseCopies(256, 81)).toBe(true); // 9 × 9
-      expect(pointwiseCopies(16, 7)).toBe(false); // one tile
-      expect(pointwiseCopies(256, 64)).toBe(true); // 8 × 8: 256-byte rows on 16 sets
-      expect(pointwiseCopies(128, 64)).toBe(false);
-      expect(pointwiseCopies(9, 1024)).toBe(true); // 32 × 32: every row on one set (8 ways)
-      expect(pointwiseCopies(8, 1024)).toBe(false);
-      expect(pointwiseCopies(16, 1023)).toBe(true); // 31 × 33: 4092-byte rows, a set per 16 rows
-      expect(pointwiseCopies(129, 3136)).toBe(true); // 56 × 56: 16 sets, 128 lines
-      expect(pointwiseCopies(128, 3136)).toBe(false);
-      expect(pointwiseCopies(320, 100)).toBe(false); // 10 × 10: 400-byte rows spread over the sets
-      expect(pointwiseCopies(513, 100)).toBe(true); // past 8 · 64 lines some set holds 9
+    it(`copies where K·M ≥ 32768, rows crowd a cache set, or are unaligned with a long reduction [${isa}]`, () => {
+      expect(pointwiseCopies(160, 49, 8)).toBe(true); // 7 × 7: rows of 49 floats, not 16-byte aligned
+      expect(pointwiseCopies(159, 49, 8)).toBe(false);
+      expect(pointwiseCopies(256, 81, 8)).toBe(true); // 9 × 9
+      expect(pointwiseCopies(16, 7, 8)).toBe(false); // one tile
+      expect(pointwiseCopies(256, 64, 8)).toBe(true); // 8 × 8: 256-byte rows on 16 sets
+      expect(pointwiseCopies(128, 64, 8)).toBe(false);
+      expect(pointwiseCopies(9, 1024, 8)).toBe(true); // 32 × 32: every row on one set (8 ways)
+      expect(pointwiseCopies(8, 1024, 8)).toBe(false);
+      expect(pointwiseCopies(16, 1023, 8)).toBe(true); // 31 × 33: 4092-byte rows, a set per 16 rows
+      expect(pointwiseCopies(129, 3136, 8)).toBe(true); // 56 × 56: 16 sets, 128 lines
+      expect(pointwiseCopies(128, 3136, 8)).toBe(false);
+      expect(pointwiseCopies(320, 100, 8)).toBe(false); // 10 × 10: 400-byte rows spread over the sets
+      expect(pointwiseCopies(513, 100, 8)).toBe(true); // past 8 · 64 lines some set holds 9
+      expect(pointwiseCopies(256, 196, 128)).toBe(true); // K·M = 32768: 14 × 14 rows spread, copied
+      expect(pointwiseCopies(256, 196, 127)).toBe(false);
+      expect(pointwiseCopies(96, 196, 576)).toBe(true);
+      expect(pointwiseCopies(128, 7, 512)).toBe(false); // one tile
       expect(rowsCrowdASet(4096, 9)).toBe(true);
       expect(rowsCrowdASet(4096, 8)).toBe(false);
       expect(rowsCrowdASet(196, 280)).toBe(false); // 7 × 7 rows: 1.5 lines each, spread over the sets
@@ -209,6 +213,8 @@ forEachEngine((isa, engine) => {
       ['1×1 on 2×3 (one tile)', [1, 4, 2, 3], [8, 4, 1, 1], {}, 'pointwise'],
       ['1×1 on 32×32, K = 9 (rows on one cache set)', [1, 9, 32, 32], [4, 9, 1, 1], {}, 'im2col'],
       ['1×1 on 32×32, K = 8', [1, 8, 32, 32], [4, 8, 1, 1], {}, 'pointwise'],
+      ['1×1 on 10×10, K·M = 32768', [1, 128, 10, 10], [256, 128, 1, 1], {}, 'im2col'],
+      ['1×1 on 10×10, K·M = 32640', [1, 128, 10, 10], [255, 128, 1, 1], {}, 'pointwise'],
       ['3×3, 8 channels', [1, 8, 6, 6], [4, 8, 3, 3], { padding: 1 }, 'winograd'],
       ['3×3, 7 channels', [1, 7, 6, 6], [4, 7, 3, 3], { padding: 1 }, 'direct'],
       ['depthwise 3×3', [1, 6, 6, 6], [6, 1, 3, 3], { groups: 6, padding: 1 }, 'depthwise'],
