@@ -10,6 +10,14 @@
  * Preconditions: 1 ≤ mr ≤ 4, 1 ≤ nr ≤ 8, kc ≥ 1. All 8 columns of every B row are read
  * (lanes ≥ nr are computed and dropped), so 32 bytes past each row must be readable.
  * 8 accumulators + 2 B vectors + 4 broadcasts = 14 live v128 (V8 gives 15).
+ * The tile, by measurement (`node --experimental-wasm-relaxed-simd bench/tiles.mjs`: MR×NR
+ * kernels of this form compiled from one template, checked bit for bit, timed side by side on
+ * four of the suite's GEMM shapes; four runs on 3 Dec), GFLOP/s against 4×8's: with
+ * f32x4.mul + f32x4.add (the simd build) 2×16 0.88–1.03×, 3×12 0.49–0.96× (its 13 live vectors
+ * and each product's temporary: V8 spills), 6×8 0.60–0.85×; with relaxed_madd 2×16 0.89–1.04×,
+ * 3×12 1.00–1.11× (mostly 1.03–1.09×), 6×8 0.47–0.68×. One tile serves both builds, the
+ * packing, the tile-major panels, the column tails and the thread splits: 4×8, the best or tied
+ * with mul + add and within ~10 % of 3×12 with FMA.
  */
 import { fma, clampIf, storeLanes8 } from '../simd';
 
