@@ -57,7 +57,20 @@ for (const isa of relaxed ? ['simd', 'relaxed'] : ['simd']) {
     if (offsets + k * 4 > mem.buffer.byteLength) mem.grow(1);
     ex.f32_conv_offsets(offsets, k, 1, 1, 1, 1, 1, 1, 0, p);
     const run = () => ex.f32_conv2d_gemm(0, at.x, l.c, l.hw, l.hw, 1, 1, 1, 1, 1, 1, 0, 0, l.hw, l.hw,
-      at.packed, l.m, 0, p, p, offsets, at.y, -Infinity, Infinity, 0, p);
+      at.packed, l.m, 0, p, offsets, at.y, -Infinity, Infinity, 0, p);
+    // the kernel's output against a naive loop first (all of it), so a call that no longer
+    // matches the kernel's signature cannot print a rate
+    run();
+    const xs = new Float32Array(mem.buffer, at.x, k * p), ws = new Float32Array(mem.buffer, at.w, l.m * k);
+    const bs = new Float32Array(mem.buffer, at.b, l.m), ys = new Float32Array(mem.buffer, at.y, l.m * p);
+    for (let o = 0; o < l.m; o++) {
+      for (let j = 0; j < p; j++) {
+        let want = bs[o];
+        for (let i = 0; i < k; i++) want += ws[o * k + i] * xs[i * p + j];
+        // the data are multiples of 1/16 in [−0.5, 0.5], so every partial sum is exact
+        if (ys[o * p + j] !== want) throw new Error(`${isa} ${l.name}: y[${o}][${j}] = ${ys[o * p + j]}, expected ${want}`);
+      }
+    }
     const ms = median(run, 41, 5);
     const gflops = (2 * l.m * k * p) / (ms * 1e6);
     const of = isa === 'relaxed' ? /** @type {number} */ (peak.fma) : peak.muladd;
