@@ -46,7 +46,7 @@ export function gemm_${form}_${mr}x${nr}(m: i32, k: i32, n: i32, a: usize, b: us
       let pb = b + <usize>(j / ${nr}) * tileBytes;
       while (w < wend) {
         ${Array.from({ length: nv }, (_, v) => `const b${v} = v128.load(pb, ${16 * v});`).join(' ')}
-        ${Array.from({ length: mr }, (_, r) => `const a${r} = v128.load32_splat(w + ${4 * r});`).join(' ')}
+        ${Array.from({ length: mr }, (_, r) => `const a${r} = v128.load32_splat(w, ${4 * r});`).join(' ')}
         ${all((r, v) => `${acc(r, v)} = ${madd(`b${v}`, `a${r}`, acc(r, v))};`).join(' ')}
         w += ${4 * mr};
         pb += ${4 * nr};

@@ -12,12 +12,13 @@
  * 8 accumulators + 2 B vectors + 4 broadcasts = 14 live v128 (V8 gives 15).
  * The tile, by measurement (`node --experimental-wasm-relaxed-simd bench/tiles.mjs`: MR×NR
  * kernels of this form compiled from one template, checked bit for bit, timed side by side on
- * four of the suite's GEMM shapes; four runs on 3 Dec), GFLOP/s against 4×8's: with
- * f32x4.mul + f32x4.add (the simd build) 2×16 0.88–1.03×, 3×12 0.49–0.96× (its 13 live vectors
- * and each product's temporary: V8 spills), 6×8 0.60–0.85×; with relaxed_madd 2×16 0.89–1.04×,
- * 3×12 1.00–1.11× (mostly 1.03–1.09×), 6×8 0.47–0.68×. One tile serves both builds, the
- * packing, the tile-major panels, the column tails and the thread splits: 4×8, the best or tied
- * with mul + add and within ~10 % of 3×12 with FMA.
+ * four of the suite's GEMM shapes; three runs on 3 Dec), GFLOP/s against 4×8's: with
+ * f32x4.mul + f32x4.add (the simd build) 2×16 0.91–1.08×, 3×12 0.47–0.67× (its 13 live vectors
+ * and each product's temporary: V8 spills), 6×8 0.55–0.74×; with relaxed_madd 2×16 0.94–1.04×,
+ * 3×12 0.90–1.08× (mostly 0.99–1.04×), 6×8 0.45–0.55×. (Before the broadcasts below took
+ * immediate offsets, 3×12 — fewer broadcasts a step — ran at 1.00–1.11× 4×8's rate with FMA.)
+ * One tile serves both builds, the packing, the tile-major panels, the column tails and the
+ * thread splits: 4×8, the best or tied in either form.
  */
 import { fma, clampIf, storeLanes8 } from '../simd';
 
@@ -43,10 +44,14 @@ function gemm4x8(
     if (indirect) pb = b + <usize>load<u32>(po);
     const vb0123 = v128.load(pb);
     const vb4567 = v128.load(pb, 16);
+    // immediate offsets: as w + 4 … (an add in the wasm) V8 computed each address with an lea,
+    // 24 instructions per step instead of 20; with them the simd build took 0.81–0.98× the time
+    // on the 1×1, Winograd and direct stem layers, the relaxed build 0.93–0.97× on the direct
+    // stems and ≈ 1.0 elsewhere (FMA-bound; same bits; 3 Dec, same process, either build first)
     const va0 = v128.load32_splat(w);
-    const va1 = v128.load32_splat(w + 4);
-    const va2 = v128.load32_splat(w + 8);
-    const va3 = v128.load32_splat(w + 12);
+    const va1 = v128.load32_splat(w, 4);
+    const va2 = v128.load32_splat(w, 8);
+    const va3 = v128.load32_splat(w, 12);
     vacc0x0123 = fma(va0, vb0123, vacc0x0123);
     vacc0x4567 = fma(va0, vb4567, vacc0x4567);
     vacc1x0123 = fma(va1, vb0123, vacc1x0123);
