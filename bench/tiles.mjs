@@ -41,7 +41,7 @@ export function gemm_${form}_${mr}x${nr}(m: i32, k: i32, n: i32, a: usize, b: us
     const ab = a + <usize>(i / ${mr}) * blockBytes;
     const wend = ab + blockBytes;
     for (let j = 0; j < n; j += ${nr}) {
-      ${all((r, v) => `let ${acc(r, v)} = v128.load32_splat(ab + ${4 * r});`).join(' ')}
+      ${all((r, v) => `let ${acc(r, v)} = v128.load32_splat(ab, ${4 * r});`).join(' ')}
       let w = ab + ${4 * mr};
       let pb = b + <usize>(j / ${nr}) * tileBytes;
       while (w < wend) {

@@ -29,9 +29,9 @@ function gemm4x8(
   c: usize, ldc: usize, vmin: v128, vmax: v128,
 ): void {
   let vacc0x0123 = v128.load32_splat(a);
-  let vacc1x0123 = v128.load32_splat(a + 4);
-  let vacc2x0123 = v128.load32_splat(a + 8);
-  let vacc3x0123 = v128.load32_splat(a + 12);
+  let vacc1x0123 = v128.load32_splat(a, 4);
+  let vacc2x0123 = v128.load32_splat(a, 8);
+  let vacc3x0123 = v128.load32_splat(a, 12);
   let vacc0x4567 = vacc0x0123;
   let vacc1x4567 = vacc1x0123;
   let vacc2x4567 = vacc2x0123;
