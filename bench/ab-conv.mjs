@@ -4,7 +4,7 @@
 // over, so a slow spell of the machine hits both alike. Also checks that both give the same bits.
 //
 //   node --experimental-wasm-relaxed-simd bench/ab-conv.mjs <a/dist/index.js> <b/dist/index.js> [--isa relaxed|simd] [--rounds 31]
-import { alternate, flag, ints, sameBits, twoBuilds } from './ab.mjs';
+import { alternate, convData, flag, residentConv, sameBits, twoBuilds } from './ab.mjs';
 
 const args = process.argv.slice(2);
 const isa = flag(args, '--isa', 'relaxed');
@@ -16,22 +16,10 @@ const LAYERS = [
   { name: 'MobileNetV2 1×1 32→192 @28²', x: [1, 32, 28, 28], w: [192, 32, 1, 1], opts: {} },
   { name: 'MobileNetV2 1×1 144→24 @56²', x: [1, 144, 56, 56], w: [24, 144, 1, 1], opts: {} },
 ];
-const size = (/** @type {number[]} */ s) => s.reduce((a, b) => a * b);
-
 console.log(`A = ${paths[0]}, B = ${paths[1]}; ${isa}, one thread, resident tensors, ${rounds} interleaved rounds, three times`);
 for (const L of LAYERS) {
-  const x = ints(size(L.x));
-  const w = ints(size(L.w));
-  const bias = ints(L.w[0]);
-  const setups = engines.map((e) => {
-    const layer = e.prepareConv2d({ data: w, shape: L.w }, { ...L.opts, bias });
-    const xt = e.tensor(L.x);
-    xt.data.set(x);
-    const out = e.tensor(layer.run(xt).shape);
-    const run = () => layer.run(xt, { out });
-    run();
-    return { run, out, algorithm: e.lastCall?.algorithm };
-  });
+  const data = convData(L);
+  const setups = engines.map((e) => residentConv(e, L, data));
   const same = sameBits(setups[0].out.data, setups[1].out.data);
   const times = [0, 1, 2].map(() => alternate([setups[0].run, setups[1].run], rounds, 5));
   console.log(`${L.name} (${setups.map((s) => s.algorithm).join(' / ')}): ${times.map(([a, b]) => `A ${a.toFixed(3)} B ${b.toFixed(3)} ms, B/A ${(b / a).toFixed(2)}`).join('; ')}; ${same ? 'same bits' : 'DIFFERENT BITS'}`);

@@ -1,4 +1,4 @@
-// Helpers of the side-by-side scripts (ab-builds.mjs, ab-conv.mjs, dw-c4.mjs): two calls timed in
+// Helpers of the side-by-side scripts (ab-builds.mjs, ab-conv.mjs, isa-conv.mjs, dw-c4.mjs): two calls timed in
 // alternating interleaved rounds in one process, so a slow spell of the machine hits both alike.
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -29,6 +29,28 @@ export const ints = (n) => Float32Array.from({ length: n }, () => Math.round((Ma
 
 /** Whether two arrays hold the same bits (NaN and −0 included). */
 export const sameBits = (a, b) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+
+/**
+ * A conv layer prepared with 'auto' on `engine` over engine tensors in and out (resident: nothing
+ * copied per call), run once; `data` = { x, w, bias } of the layer's shapes.
+ * @param {any} engine @param {{ x: number[], w: number[], opts: object }} L
+ * @param {{ x: Float32Array, w: Float32Array, bias: Float32Array }} data
+ */
+export function residentConv(engine, L, data) {
+  const layer = engine.prepareConv2d({ data: data.w, shape: L.w }, { ...L.opts, bias: data.bias });
+  const xt = engine.tensor(L.x);
+  xt.data.set(data.x);
+  const out = engine.tensor(layer.run(xt).shape);
+  const run = () => layer.run(xt, { out });
+  run();
+  return { run, out, algorithm: engine.lastCall?.algorithm };
+}
+
+/** Integer data ({ x, w, bias }) for a conv layer's shapes. @param {{ x: number[], w: number[] }} L */
+export function convData(L) {
+  const size = (/** @type {number[]} */ s) => s.reduce((a, b) => a * b);
+  return { x: ints(size(L.x)), w: ints(size(L.w)), bias: ints(L.w[0]) };
+}
 
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
