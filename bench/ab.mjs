@@ -46,9 +46,11 @@ export function residentConv(engine, L, data) {
   return { run, out, algorithm: engine.lastCall?.algorithm };
 }
 
+/** The number of elements of a shape. @param {number[]} s */
+export const size = (s) => s.reduce((a, b) => a * b, 1);
+
 /** Integer data ({ x, w, bias }) for a conv layer's shapes. @param {{ x: number[], w: number[] }} L */
 export function convData(L) {
-  const size = (/** @type {number[]} */ s) => s.reduce((a, b) => a * b);
   return { x: ints(size(L.x)), w: ints(size(L.w)), bias: ints(L.w[0]) };
 }
 

@@ -7,7 +7,7 @@
 // read against what the machine gives them when nothing else is timed in between.
 //
 //   npm run build && node --experimental-wasm-relaxed-simd bench/isa-conv.mjs [--rounds 15]
-import { alternate, convData, flag, residentConv, sameBits } from './ab.mjs';
+import { alternate, convData, flag, residentConv, sameBits, size } from './ab.mjs';
 import { load } from '../dist/index.js';
 
 const rounds = Number(flag(process.argv.slice(2), '--rounds', '15'));
@@ -18,7 +18,6 @@ const LAYERS = [
   { name: 'ResNet-18 1×1 s2 256→512 @14²', x: [1, 256, 14, 14], w: [512, 256, 1, 1], opts: { stride: 2 } },
   { name: 'MobileNetV2 1×1 144→24 @56²', x: [1, 144, 56, 56], w: [24, 144, 1, 1], opts: {} },
 ];
-const size = (/** @type {number[]} */ s) => s.reduce((a, b) => a * b);
 
 console.log(`simd vs relaxed build, one thread, resident tensors, ${rounds} interleaved rounds, three times`);
 for (const L of LAYERS) {
